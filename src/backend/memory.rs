@@ -1,0 +1,262 @@
+//! The in-process backend for n8n's regular mode: the same semantics as Redis with
+//! plain data structures. All Function triggers, callers and returns of one process
+//! share one instance per key prefix.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use async_trait::async_trait;
+use tokio::sync::{oneshot, Notify};
+use tokio_util::sync::CancellationToken;
+
+use super::{Backend, Beat, Delivered, GaveUp, Reader, Sent};
+use crate::config::Settings;
+use crate::error::Result;
+use crate::keys::FunctionKey;
+use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply};
+use crate::registry;
+
+pub struct MemoryBackend {
+    settings: Settings,
+    state: Arc<Mutex<State>>,
+}
+
+#[derive(Default)]
+struct State {
+    functions: HashMap<FunctionKey, Function>,
+    /// Callers waiting, by call id.
+    waiters: HashMap<String, oneshot::Sender<Reply>>,
+    /// Stored answers by call id, with the order they expire in.
+    replies: HashMap<String, Reply>,
+    expiry: VecDeque<(Instant, String)>,
+}
+
+struct Function {
+    def: Option<(FunctionDef, String)>,
+    consumers: HashMap<String, u64>,
+    last_seen: Option<u64>,
+    queue: VecDeque<Call>,
+    /// Calls handed out and not answered: whether a consumer took a call.
+    taken: HashMap<String, u32>,
+    arrived: Arc<Notify>,
+}
+
+impl Function {
+    fn new() -> Self {
+        Self { def: None, consumers: HashMap::new(), last_seen: None, queue: VecDeque::new(), taken: HashMap::new(), arrived: Arc::new(Notify::new()) }
+    }
+}
+
+impl MemoryBackend {
+    pub fn new(settings: Settings) -> Self {
+        Self { settings, state: Arc::default() }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        lock(&self.state)
+    }
+
+    fn info(&self, function: &Function) -> Option<FunctionInfo> {
+        let (def, _) = function.def.as_ref()?;
+        Some(registry::info(def.clone(), function.last_seen, &self.settings))
+    }
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    // A panic elsewhere must not take every later call down with it.
+    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl State {
+    fn function(&mut self, key: &FunctionKey) -> &mut Function {
+        self.functions.entry(key.clone()).or_insert_with(Function::new)
+    }
+
+    /// Stores the first answer of a call; false if one is there already.
+    fn store(&mut self, call_id: &str, reply: &Reply, ttl: std::time::Duration) -> bool {
+        let now = Instant::now();
+        while self.expiry.front().is_some_and(|(at, _)| *at <= now) {
+            if let Some((_, id)) = self.expiry.pop_front() {
+                self.replies.remove(&id);
+            }
+        }
+        if self.replies.contains_key(call_id) {
+            return false;
+        }
+        self.replies.insert(call_id.to_string(), reply.clone());
+        self.expiry.push_back((now + ttl, call_id.to_string()));
+        if let Some(waiter) = self.waiters.remove(call_id) {
+            let _ = waiter.send(reply.clone());
+        }
+        true
+    }
+}
+
+#[async_trait]
+impl Backend for MemoryBackend {
+    fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    async fn register(&self, def: &FunctionDef, consumer: &str) -> Result<()> {
+        let key = FunctionKey::new(&def.scope, &def.name)?;
+        let mut state = self.state();
+        if let Some(existing) = state.functions.get(&key).and_then(|f| self.info(f)) {
+            registry::check_claim(&existing, def)?;
+        }
+        for (other, function) in state.functions.iter_mut() {
+            if other != &key && function.def.as_ref().is_some_and(|(d, _)| d.owner() == def.owner()) {
+                function.def = None;
+            }
+        }
+        let now = now_ms();
+        let function = state.function(&key);
+        function.def = Some((def.clone(), def.version()));
+        function.consumers.insert(consumer.to_string(), now);
+        function.last_seen = Some(now);
+        Ok(())
+    }
+
+    async fn deregister(&self, key: &FunctionKey, consumer: &str) -> Result<()> {
+        if let Some(function) = self.state().functions.get_mut(key) {
+            function.consumers.remove(consumer);
+        }
+        Ok(())
+    }
+
+    async fn describe(&self, key: &FunctionKey) -> Result<Option<FunctionInfo>> {
+        Ok(self.state().functions.get(key).and_then(|f| self.info(f)))
+    }
+
+    async fn list(&self, scope: Option<&str>) -> Result<Vec<FunctionInfo>> {
+        let state = self.state();
+        let mut list: Vec<FunctionInfo> =
+            state.functions.iter().filter(|(key, _)| scope.is_none_or(|s| key.scope == s)).filter_map(|(_, f)| self.info(f)).collect();
+        registry::sort(&mut list);
+        Ok(list)
+    }
+
+    async fn reply_to(&self) -> Result<String> {
+        Ok("memory".into())
+    }
+
+    async fn send(&self, key: &FunctionKey, call: &Call, _json: &str, version: &str) -> Result<Sent> {
+        let mut state = self.state();
+        let Some(function) = state.functions.get_mut(key) else { return Ok(Sent::Missing) };
+        let Some((def, current)) = &function.def else { return Ok(Sent::Missing) };
+        if current != version {
+            return Ok(Sent::Stale(def.clone()));
+        }
+        let live = function.consumers.values().any(|beat| beat + self.settings.stale_after().as_millis() as u64 >= now_ms());
+        if !live && registry::inactive_for_good(function.last_seen, &self.settings) {
+            return Ok(Sent::Inactive { last_seen: function.last_seen });
+        }
+        function.queue.push_back(call.clone());
+        function.arrived.notify_one();
+        let (tx, rx) = oneshot::channel();
+        state.waiters.insert(call.id.clone(), tx);
+        Ok(Sent::Queued { entry_id: String::new(), reply: rx })
+    }
+
+    async fn give_up(&self, key: &FunctionKey, call: &Call, _entry_id: &str, message: &str) -> Result<GaveUp> {
+        let mut state = self.state();
+        state.waiters.remove(&call.id);
+        if let Some(reply) = state.replies.get(&call.id) {
+            return Ok(GaveUp::Answered(reply.clone()));
+        }
+        let function = state.function(key);
+        let queued = function.queue.iter().position(|c| c.id == call.id);
+        if let Some(index) = queued {
+            function.queue.remove(index);
+        }
+        function.taken.remove(&call.id);
+        let ttl = self.settings.reply_ttl;
+        state.store(&call.id, &Reply::timed_out(message), ttl);
+        Ok(GaveUp::TimedOut { picked_up: queued.is_none() })
+    }
+
+    async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
+        let mut state = self.state();
+        if let Some(key) = FunctionKey::parse(&context.function) {
+            state.function(&key).taken.remove(&context.call_id);
+        }
+        Ok(state.store(&context.call_id, reply, self.settings.reply_ttl))
+    }
+
+    async fn beat(&self, key: &FunctionKey, consumer: &str, _held: &[String]) -> Result<Beat> {
+        let now = now_ms();
+        let mut state = self.state();
+        let function = state.function(key);
+        function.consumers.insert(consumer.to_string(), now);
+        function.last_seen = Some(now);
+        // Consumers share this process's fate: nobody dies alone, so nothing to reclaim.
+        Ok(Beat::default())
+    }
+
+    async fn release(&self, key: &FunctionKey, _consumer: &str, calls: Vec<Delivered>) -> Result<()> {
+        let mut state = self.state();
+        let function = state.function(key);
+        for delivered in calls.into_iter().rev() {
+            if let Ok(call) = delivered.call {
+                function.taken.remove(&call.id);
+                function.queue.push_front(call);
+                function.arrived.notify_one();
+            }
+        }
+        Ok(())
+    }
+
+    async fn dead_letter(&self, _key: &FunctionKey, _entry: &Delivered, _reason: &str) -> Result<()> {
+        // Memory never holds an entry it cannot read.
+        Ok(())
+    }
+
+    async fn reader(&self, key: &FunctionKey, _consumer: &str) -> Result<Box<dyn Reader>> {
+        let arrived = self.state().function(key).arrived.clone();
+        Ok(Box::new(MemoryReader { state: self.state.clone(), key: key.clone(), arrived }))
+    }
+}
+
+/// Reads one function's queue.
+struct MemoryReader {
+    state: Arc<Mutex<State>>,
+    key: FunctionKey,
+    arrived: Arc<Notify>,
+}
+
+impl MemoryReader {
+    fn take(&self, count: usize) -> Vec<Delivered> {
+        let mut state = lock(&self.state);
+        let function = state.function(&self.key);
+        let mut out = Vec::new();
+        while out.len() < count {
+            let Some(call) = function.queue.pop_front() else { break };
+            let attempt = function.taken.entry(call.id.clone()).or_insert(0);
+            *attempt += 1;
+            out.push(Delivered { entry_id: String::new(), attempt: *attempt, call: Ok(call) });
+        }
+        if !function.queue.is_empty() {
+            // Leave a wake-up for the next reader: more calls are waiting.
+            function.arrived.notify_one();
+        }
+        out
+    }
+}
+
+#[async_trait]
+impl Reader for MemoryReader {
+    async fn read(&mut self, count: usize, cancel: &CancellationToken) -> Result<Vec<Delivered>> {
+        loop {
+            let arrived = self.arrived.notified();
+            let taken = self.take(count);
+            if !taken.is_empty() {
+                return Ok(taken);
+            }
+            tokio::select! {
+                _ = cancel.cancelled() => return Ok(Vec::new()),
+                _ = arrived => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! One trait, two implementations: Redis Streams (queue mode, many processes) and
+//! in-process memory (regular mode). Both keep the same semantics: the first answer to a
+//! call wins, a stored answer outlives the caller's wait, calls wait for a consumer.
+
+use async_trait::async_trait;
+use tokio::sync::oneshot;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Settings;
+use crate::error::Result;
+use crate::keys::FunctionKey;
+use crate::protocol::{Call, CallContext, FunctionDef, FunctionInfo, Reply};
+
+pub mod memory;
+pub mod redis;
+
+/// A call handed to a consumer.
+#[derive(Debug)]
+pub struct Delivered {
+    /// Stream entry id ("" in memory).
+    pub entry_id: String,
+    /// The call, or why the entry could not be read as one.
+    pub call: std::result::Result<Call, String>,
+    /// How often it has been handed out, this time included.
+    pub attempt: u32,
+}
+
+/// The outcome of sending a call.
+pub enum Sent {
+    Queued { entry_id: String, reply: oneshot::Receiver<Reply> },
+    /// The stored definition changed since the caller validated: check again with this one.
+    Stale(FunctionDef),
+    Missing,
+    /// No Function trigger has beaten for longer than the inactivity limit.
+    Inactive { last_seen: Option<u64> },
+}
+
+/// What the caller learns when its deadline has passed.
+pub enum GaveUp {
+    /// An answer arrived at the last moment.
+    Answered(Reply),
+    /// No answer; `picked_up` tells whether a Function trigger ever took the call.
+    TimedOut { picked_up: bool },
+}
+
+/// What a heartbeat brings back.
+#[derive(Default)]
+pub struct Beat {
+    /// Calls held by consumers that stopped beating, now ours to run.
+    pub reclaimed: Vec<Delivered>,
+}
+
+#[async_trait]
+pub trait Backend: Send + Sync {
+    fn settings(&self) -> &Settings;
+
+    /// Stores the definition, retires names this node used before, marks `consumer` alive.
+    async fn register(&self, def: &FunctionDef, consumer: &str) -> Result<()>;
+
+    /// `consumer` stopped: it no longer counts as alive. Its calls stay claimable.
+    async fn deregister(&self, key: &FunctionKey, consumer: &str) -> Result<()>;
+
+    async fn describe(&self, key: &FunctionKey) -> Result<Option<FunctionInfo>>;
+
+    async fn list(&self, scope: Option<&str>) -> Result<Vec<FunctionInfo>>;
+
+    /// Where this process hears answers: the `reply_to` of the calls it sends.
+    async fn reply_to(&self) -> Result<String>;
+
+    /// Sends `call` (`json` is its serialized form) if the stored definition still has
+    /// `version`. The reply waiter is in place before the call can be seen.
+    async fn send(&self, key: &FunctionKey, call: &Call, json: &str, version: &str) -> Result<Sent>;
+
+    /// The caller's deadline passed: takes a last look for the answer, makes sure an
+    /// unanswered call is never run late, and stores the timeout as its answer.
+    async fn give_up(&self, key: &FunctionKey, call: &Call, entry_id: &str, message: &str) -> Result<GaveUp>;
+
+    /// Stores the answer, wakes the caller and acknowledges the call, in one step.
+    /// False when the call was answered already.
+    async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool>;
+
+    /// Proves `consumer` alive, keeps the calls it holds (by entry id) and takes over
+    /// calls whose holders died.
+    async fn beat(&self, key: &FunctionKey, consumer: &str, held: &[String]) -> Result<Beat>;
+
+    /// Gives calls this consumer took but never started back to the function's other consumers.
+    async fn release(&self, key: &FunctionKey, consumer: &str, calls: Vec<Delivered>) -> Result<()>;
+
+    /// Moves an entry that cannot be run to the dead-letter stream, with the reason.
+    async fn dead_letter(&self, key: &FunctionKey, entry: &Delivered, reason: &str) -> Result<()>;
+
+    /// Opens the blocking reader of one consumer.
+    async fn reader(&self, key: &FunctionKey, consumer: &str) -> Result<Box<dyn Reader>>;
+}
+
+#[async_trait]
+pub trait Reader: Send {
+    /// Waits for new calls (at most `count`); returns what it has, possibly nothing, as
+    /// soon as `cancel` fires, without leaving a read behind that could swallow a call.
+    async fn read(&mut self, count: usize, cancel: &CancellationToken) -> Result<Vec<Delivered>>;
+}

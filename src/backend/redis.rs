@@ -1,0 +1,357 @@
+//! The Redis Streams backend (queue mode): a stream and a consumer group per function,
+//! one Lua script per step so each step is atomic, Pub/Sub only to save latency.
+
+mod connect;
+mod inbox;
+mod reader;
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use redis::aio::ConnectionManager;
+use redis::{Client, FromRedisValue, Script, Value};
+use tokio::sync::OnceCell;
+
+use self::inbox::Inbox;
+use self::reader::RedisReader;
+use super::{Backend, Beat, Delivered, GaveUp, Reader, Sent};
+use crate::config::{Settings, Target};
+use crate::error::{EngineError, Result};
+use crate::keys::{FunctionKey, Keys, GROUP};
+use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply};
+use crate::registry;
+
+/// Consumers silent for this long are forgotten (their name only; calls stay claimable).
+const FORGET_CONSUMERS_AFTER_MS: u64 = 24 * 3600 * 1000;
+
+struct Scripts {
+    register: Script,
+    send: Script,
+    answer: Script,
+    give_up: Script,
+    beat: Script,
+    release: Script,
+}
+
+impl Scripts {
+    fn new() -> Self {
+        Self {
+            register: Script::new(include_str!("redis/scripts/register.lua")),
+            send: Script::new(include_str!("redis/scripts/send.lua")),
+            answer: Script::new(include_str!("redis/scripts/answer.lua")),
+            give_up: Script::new(include_str!("redis/scripts/give_up.lua")),
+            beat: Script::new(include_str!("redis/scripts/beat.lua")),
+            release: Script::new(include_str!("redis/scripts/release.lua")),
+        }
+    }
+}
+
+pub struct RedisBackend {
+    settings: Settings,
+    keys: Keys,
+    client: Client,
+    address: String,
+    client_id: String,
+    shared: OnceCell<ConnectionManager>,
+    inbox: OnceCell<Inbox>,
+    scripts: Scripts,
+}
+
+impl RedisBackend {
+    /// No I/O: connections open on first use.
+    pub fn new(settings: Settings) -> Result<Self> {
+        let Target::Redis { url, .. } = &settings.target else {
+            return Err(EngineError::Internal("RedisBackend needs a Redis target".into()));
+        };
+        let address = settings.address();
+        let client = connect::client(url, &address)?;
+        Ok(Self {
+            keys: Keys::new(&settings.key_prefix),
+            client,
+            address,
+            client_id: uuid::Uuid::new_v4().simple().to_string(),
+            shared: OnceCell::new(),
+            inbox: OnceCell::new(),
+            scripts: Scripts::new(),
+            settings,
+        })
+    }
+
+    fn error(&self, error: redis::RedisError) -> EngineError {
+        connect::engine_error(error, &self.address)
+    }
+
+    async fn shared(&self) -> Result<ConnectionManager> {
+        self.shared.get_or_try_init(|| connect::shared(&self.client)).await.cloned().map_err(|e| self.error(e))
+    }
+
+    async fn inbox(&self) -> Result<&Inbox> {
+        let shared = self.shared().await?;
+        self.inbox
+            .get_or_try_init(|| Inbox::open(self.client.clone(), self.keys.inbox(&self.client_id), shared))
+            .await
+            .map_err(|e| self.error(e))
+    }
+
+    async fn run<T: FromRedisValue>(&self, invocation: &mut redis::ScriptInvocation<'_>) -> Result<T> {
+        let mut connection = self.shared().await?;
+        invocation.invoke_async(&mut connection).await.map_err(|e| self.error(e))
+    }
+
+    async fn query<T: FromRedisValue>(&self, command: &redis::Cmd) -> Result<T> {
+        let mut connection = self.shared().await?;
+        command.query_async(&mut connection).await.map_err(|e| self.error(e))
+    }
+
+    /// Definitions and newest heartbeats of many functions, in one pipelined round trip.
+    async fn infos(&self, keys: &[FunctionKey]) -> Result<Vec<Option<FunctionInfo>>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut pipe = redis::pipe();
+        for key in keys {
+            pipe.cmd("HGET").arg(self.keys.definition(key)).arg("json");
+            pipe.cmd("ZREVRANGE").arg(self.keys.consumers(key)).arg(0).arg(0).arg("WITHSCORES");
+        }
+        let mut connection = self.shared().await?;
+        let replies: Vec<Value> = pipe.query_async(&mut connection).await.map_err(|e| self.error(e))?;
+        let mut out = Vec::with_capacity(keys.len());
+        for pair in replies.chunks(2) {
+            let json: Option<String> = FromRedisValue::from_redis_value(pair[0].clone()).ok().flatten();
+            let newest: Vec<(String, f64)> = FromRedisValue::from_redis_value(pair[1].clone()).unwrap_or_default();
+            let def = json.and_then(|j| serde_json::from_str::<FunctionDef>(&j).ok());
+            out.push(def.map(|def| registry::info(def, newest.first().map(|(_, score)| *score as u64), &self.settings)));
+        }
+        Ok(out)
+    }
+}
+
+/// Builds a delivery from a stream entry's `call` field.
+fn delivered(entry_id: String, field: Option<&Value>, attempt: u32) -> Delivered {
+    let call = match field {
+        None => Err("the entry has no 'call' field".to_string()),
+        Some(value) => match String::from_redis_value(value.clone()) {
+            Err(_) => Err("the 'call' field is not text".to_string()),
+            Ok(json) => serde_json::from_str::<Call>(&json).map_err(|e| format!("the 'call' field is not a call: {e}")),
+        },
+    };
+    Delivered { entry_id, call, attempt }
+}
+
+#[async_trait]
+impl Backend for RedisBackend {
+    fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    async fn register(&self, def: &FunctionDef, consumer: &str) -> Result<()> {
+        let key = FunctionKey::new(&def.scope, &def.name)?;
+        if let Some(Some(existing)) = self.infos(std::slice::from_ref(&key)).await?.pop() {
+            registry::check_claim(&existing, def)?;
+        }
+        // A renamed function must not linger under its old name.
+        let owners: HashMap<String, String> = self.query(redis::cmd("HGETALL").arg(self.keys.registry())).await?;
+        let owner = def.owner();
+        let retired: Vec<FunctionKey> =
+            owners.iter().filter(|(k, o)| **o == owner && **k != key.as_string()).filter_map(|(k, _)| FunctionKey::parse(k)).collect();
+        for old in &retired {
+            let mut pipe = redis::pipe();
+            pipe.cmd("HDEL").arg(self.keys.registry()).arg(old.as_string()).ignore();
+            pipe.cmd("DEL").arg(self.keys.definition(old)).ignore();
+            let mut connection = self.shared().await?;
+            pipe.query_async::<()>(&mut connection).await.map_err(|e| self.error(e))?;
+        }
+        let json = serde_json::to_string(def).map_err(|e| EngineError::Internal(e.to_string()))?;
+        self.run::<i64>(
+            self.scripts
+                .register
+                .key(self.keys.definition(&key))
+                .key(self.keys.consumers(&key))
+                .key(self.keys.calls(&key))
+                .arg(def.version())
+                .arg(json)
+                .arg(consumer)
+                .arg(now_ms())
+                .arg(GROUP),
+        )
+        .await?;
+        self.query::<i64>(redis::cmd("HSET").arg(self.keys.registry()).arg(key.as_string()).arg(owner)).await?;
+        Ok(())
+    }
+
+    async fn deregister(&self, key: &FunctionKey, consumer: &str) -> Result<()> {
+        self.query::<i64>(redis::cmd("ZREM").arg(self.keys.consumers(key)).arg(consumer)).await.map(|_| ())
+    }
+
+    async fn describe(&self, key: &FunctionKey) -> Result<Option<FunctionInfo>> {
+        Ok(self.infos(std::slice::from_ref(key)).await?.pop().flatten())
+    }
+
+    async fn list(&self, scope: Option<&str>) -> Result<Vec<FunctionInfo>> {
+        let names: Vec<String> = self.query(redis::cmd("HKEYS").arg(self.keys.registry())).await?;
+        let keys: Vec<FunctionKey> = names.iter().filter_map(|n| FunctionKey::parse(n)).filter(|k| scope.is_none_or(|s| k.scope == s)).collect();
+        let mut list: Vec<FunctionInfo> = self.infos(&keys).await?.into_iter().flatten().collect();
+        registry::sort(&mut list);
+        Ok(list)
+    }
+
+    async fn reply_to(&self) -> Result<String> {
+        Ok(self.inbox().await?.channel.clone())
+    }
+
+    async fn send(&self, key: &FunctionKey, call: &Call, json: &str, version: &str) -> Result<Sent> {
+        let inbox = self.inbox().await?;
+        let reply = inbox.expect(&call.id, self.keys.reply(key, &call.id));
+        let outcome = self
+            .run::<Vec<String>>(
+                self.scripts
+                    .send
+                    .key(self.keys.definition(key))
+                    .key(self.keys.consumers(key))
+                    .key(self.keys.calls(key))
+                    .arg(version)
+                    .arg(now_ms())
+                    .arg(self.settings.inactive_after().as_millis() as u64)
+                    .arg(GROUP)
+                    .arg(json),
+            )
+            .await;
+        let sent = match outcome {
+            Ok(parts) => match parts.first().map(String::as_str) {
+                Some("queued") => return Ok(Sent::Queued { entry_id: parts.get(1).cloned().unwrap_or_default(), reply }),
+                Some("stale") => match parts.get(1).and_then(|j| serde_json::from_str(j).ok()) {
+                    Some(def) => Sent::Stale(def),
+                    None => Sent::Missing,
+                },
+                Some("inactive") => Sent::Inactive { last_seen: parts.get(1).and_then(|s| s.parse::<f64>().ok()).filter(|s| *s >= 0.0).map(|s| s as u64) },
+                _ => Sent::Missing,
+            },
+            Err(error) => {
+                inbox.forget(&call.id);
+                return Err(error);
+            }
+        };
+        inbox.forget(&call.id);
+        Ok(sent)
+    }
+
+    async fn give_up(&self, key: &FunctionKey, call: &Call, entry_id: &str, message: &str) -> Result<GaveUp> {
+        if let Some(inbox) = self.inbox.get() {
+            inbox.forget(&call.id);
+        }
+        let timeout = serde_json::to_string(&Reply::timed_out(message)).map_err(|e| EngineError::Internal(e.to_string()))?;
+        let parts: Vec<String> = self
+            .run(
+                self.scripts
+                    .give_up
+                    .key(self.keys.reply(key, &call.id))
+                    .key(self.keys.calls(key))
+                    .arg(timeout)
+                    .arg(self.settings.reply_ttl.as_millis() as u64)
+                    .arg(GROUP)
+                    .arg(entry_id),
+            )
+            .await?;
+        match (parts.first().map(String::as_str), parts.get(1)) {
+            (Some("answered"), Some(json)) => match serde_json::from_str(json) {
+                Ok(reply) => Ok(GaveUp::Answered(reply)),
+                Err(e) => Err(EngineError::Internal(format!("The stored reply of call {} is not readable: {e}", call.id))),
+            },
+            (_, picked_up) => Ok(GaveUp::TimedOut { picked_up: picked_up.is_some_and(|p| p == "1") }),
+        }
+    }
+
+    async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
+        let key = FunctionKey::parse(&context.function)
+            .ok_or_else(|| EngineError::InvalidCallContext(format!("The call context names no function ('{}').", context.function)))?;
+        let json = serde_json::to_string(reply).map_err(|e| EngineError::Internal(e.to_string()))?;
+        let stored: i64 = self
+            .run(
+                self.scripts
+                    .answer
+                    .key(self.keys.reply(&key, &context.call_id))
+                    .key(self.keys.calls(&key))
+                    .arg(json)
+                    .arg(self.settings.reply_ttl.as_millis() as u64)
+                    .arg(GROUP)
+                    .arg(&context.entry_id)
+                    .arg(&context.reply_to)
+                    .arg(&context.call_id),
+            )
+            .await?;
+        Ok(stored == 1)
+    }
+
+    async fn beat(&self, key: &FunctionKey, consumer: &str, held: &[String]) -> Result<Beat> {
+        let now = now_ms();
+        let mut invocation = self.scripts.beat.key(self.keys.consumers(key));
+        invocation
+            .key(self.keys.calls(key))
+            .arg(consumer)
+            .arg(now)
+            .arg(GROUP)
+            .arg(self.settings.stale_after().as_millis() as u64)
+            .arg(now.saturating_sub(FORGET_CONSUMERS_AFTER_MS));
+        for id in held {
+            invocation.arg(id);
+        }
+        let claimed: Vec<(String, Value, u32)> = self.run(&mut invocation).await?;
+        let reclaimed = claimed
+            .into_iter()
+            .map(|(id, fields, attempt)| {
+                let fields: HashMap<String, Value> = FromRedisValue::from_redis_value(fields).unwrap_or_default();
+                delivered(id, fields.get("call"), attempt)
+            })
+            .collect();
+        Ok(Beat { reclaimed })
+    }
+
+    async fn release(&self, key: &FunctionKey, consumer: &str, calls: Vec<Delivered>) -> Result<()> {
+        if calls.is_empty() {
+            return Ok(());
+        }
+        let mut invocation = self.scripts.release.key(self.keys.calls(key));
+        invocation.arg(GROUP).arg(consumer).arg(self.settings.stale_after().as_millis() as u64 + 1);
+        for delivered in &calls {
+            invocation.arg(&delivered.entry_id);
+        }
+        self.run::<i64>(&mut invocation).await.map(|_| ())
+    }
+
+    async fn dead_letter(&self, key: &FunctionKey, entry: &Delivered, reason: &str) -> Result<()> {
+        let call = match &entry.call {
+            Ok(call) => serde_json::to_string(call).unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let mut pipe = redis::pipe();
+        pipe.cmd("XADD")
+            .arg(self.keys.dead_letters(key))
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(10_000)
+            .arg("*")
+            .arg("entry")
+            .arg(&entry.entry_id)
+            .arg("reason")
+            .arg(reason)
+            .arg("call")
+            .arg(call)
+            .ignore();
+        pipe.cmd("XACK").arg(self.keys.calls(key)).arg(GROUP).arg(&entry.entry_id).ignore();
+        pipe.cmd("XDEL").arg(self.keys.calls(key)).arg(&entry.entry_id).ignore();
+        pipe.atomic();
+        let mut connection = self.shared().await?;
+        pipe.query_async::<()>(&mut connection).await.map_err(|e| self.error(e))
+    }
+
+    async fn reader(&self, key: &FunctionKey, consumer: &str) -> Result<Box<dyn Reader>> {
+        Ok(Box::new(RedisReader {
+            client: self.client.clone(),
+            shared: self.shared().await?,
+            stream: self.keys.calls(key),
+            consumer: consumer.to_string(),
+            address: self.address.clone(),
+            connection: None,
+        }))
+    }
+}

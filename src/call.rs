@@ -1,0 +1,162 @@
+//! Calling a function: validate against its current definition, send, wait for the
+//! answer until the deadline, and explain every way that can fail.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::engine::Engine;
+use crate::error::{EngineError, Result};
+use crate::keys::FunctionKey;
+use crate::params;
+use crate::protocol::{now_ms, workflow_label, Args, Call, FunctionDef, GLOBAL_SCOPE, PROTOCOL_VERSION};
+use crate::backend::{GaveUp, Sent};
+
+/// The longest wait a call may ask for.
+const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+
+pub async fn call(engine: &Engine, key: FunctionKey, items: Vec<Args>, timeout: Duration) -> Result<Value> {
+    if timeout.is_zero() || timeout > MAX_TIMEOUT {
+        return Err(EngineError::InvalidOptions(format!("The timeout must be between 1 ms and 24 h, got {} ms.", timeout.as_millis())));
+    }
+    if items.is_empty() {
+        return Err(EngineError::InvalidArguments(format!("The call to function '{}' has no items to send.", key.name)));
+    }
+    let backend = engine.backend();
+    let deadline = now_ms() + timeout.as_millis() as u64;
+    let reply_to = backend.reply_to().await?;
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let mut known = engine.known_definition(&key);
+    // The second round only happens when the definition changed since this process last
+    // saw it; a third means it is changing right now, and the call is simply sent.
+    for _ in 0..3 {
+        let (version, checked) = match &known {
+            Some(def) => (def.version(), params::validate(def, items.clone())?),
+            None => (String::new(), items.clone()),
+        };
+        let call = Call { v: PROTOCOL_VERSION, id: id.clone(), items: checked, deadline, reply_to: reply_to.clone() };
+        let json = serde_json::to_string(&call).map_err(|e| EngineError::Internal(e.to_string()))?;
+        let limit = backend.settings().max_payload_bytes;
+        if json.len() > limit {
+            return Err(EngineError::PayloadTooLarge(format!(
+                "The call to function '{}' is {} bytes of JSON, over the limit of {limit} bytes (N8N_FUNCTIONS_MAX_PAYLOAD_BYTES). Send less data per call, or raise the limit on every n8n process.",
+                key.name,
+                json.len()
+            )));
+        }
+        match backend.send(&key, &call, &json, &version).await? {
+            Sent::Queued { entry_id, reply } => {
+                let def = known.unwrap_or_else(|| placeholder(&key));
+                let waited = tokio::time::timeout(timeout, reply).await;
+                return match waited {
+                    Ok(Ok(reply)) => reply.into_result(&key.name),
+                    _ => {
+                        let message = timeout_message(&def, timeout, None);
+                        match backend.give_up(&key, &call, &entry_id, &message).await? {
+                            GaveUp::Answered(reply) => reply.into_result(&key.name),
+                            GaveUp::TimedOut { picked_up } => Err(EngineError::CallTimeout(timeout_message(&def, timeout, Some(picked_up)))),
+                        }
+                    }
+                };
+            }
+            Sent::Stale(def) => {
+                engine.remember_definition(&key, def.clone());
+                known = Some(def);
+            }
+            Sent::Missing => {
+                engine.forget_definition(&key);
+                return Err(not_found(engine, &key).await);
+            }
+            Sent::Inactive { last_seen } => {
+                let def = known.unwrap_or_else(|| placeholder(&key));
+                return Err(EngineError::FunctionInactive(format!(
+                    "The {} is not active: no Function trigger has run it {}. Activate workflow {} (or start n8n's main process) and call again.",
+                    def.describe(),
+                    match last_seen {
+                        Some(seen) => format!("for {}", ago(now_ms().saturating_sub(seen))),
+                        None => "yet".to_string(),
+                    },
+                    workflow_label(&def.workflow_name, &def.workflow_id)
+                )));
+            }
+        }
+    }
+    Err(EngineError::Internal(format!("The definition of function '{}' kept changing while calling it; call again.", key.name)))
+}
+
+fn placeholder(key: &FunctionKey) -> FunctionDef {
+    FunctionDef {
+        name: key.name.clone(),
+        scope: key.scope.clone(),
+        description: String::new(),
+        parameters: Vec::new(),
+        workflow_id: if key.scope == GLOBAL_SCOPE { String::new() } else { key.scope.clone() },
+        workflow_name: String::new(),
+        node_name: String::new(),
+    }
+}
+
+fn timeout_message(def: &FunctionDef, timeout: Duration, picked_up: Option<bool>) -> String {
+    let seconds = format!("{:.1}", timeout.as_secs_f64()).trim_end_matches(".0").to_string();
+    let head = format!("The {} did not answer within {seconds} s", def.describe());
+    let workflow = workflow_label(&def.workflow_name, &def.workflow_id);
+    match picked_up {
+        Some(true) | None => format!(
+            "{head}: a Function trigger took the call, but its execution has not reached Return from Function. Check the executions of workflow {workflow} for a slow or stuck node, or raise the timeout."
+        ),
+        Some(false) => format!(
+            "{head}: no running Function trigger took the call. Check that workflow {workflow} is active and that n8n's main process and workers are running."
+        ),
+    }
+}
+
+async fn not_found(engine: &Engine, key: &FunctionKey) -> EngineError {
+    let others = engine.backend().list(Some(&key.scope)).await.unwrap_or_default();
+    let names: Vec<String> = others.iter().map(|f| format!("'{}'", f.def.name)).collect();
+    let place = if key.scope == GLOBAL_SCOPE {
+        format!("No global function '{}' is defined", key.name)
+    } else {
+        let name = others.first().map(|f| f.def.workflow_name.clone()).unwrap_or_default();
+        format!("No function '{}' is defined in workflow {}", key.name, workflow_label(&name, &key.scope))
+    };
+    let known = match (names.is_empty(), key.scope == GLOBAL_SCOPE) {
+        (true, true) => "there are no global functions yet".to_string(),
+        (true, false) => "none is defined there yet".to_string(),
+        (false, true) => format!("global functions: {}", names.join(", ")),
+        (false, false) => format!("defined there: {}", names.join(", ")),
+    };
+    EngineError::FunctionNotFound(format!(
+        "{place} ({known}). Check the function's name, and that the workflow defining it was activated at least once."
+    ))
+}
+
+fn ago(ms: u64) -> String {
+    let seconds = ms / 1000;
+    match seconds {
+        0..=119 => format!("{seconds} s"),
+        120..=7199 => format!("{} min", seconds / 60),
+        7200..=172_799 => format!("{} h", seconds / 3600),
+        _ => format!("{} days", seconds / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_say_whether_the_call_was_picked_up() {
+        let def = placeholder(&FunctionKey::new("wf9", "slow").unwrap());
+        let never = timeout_message(&def, Duration::from_millis(1500), Some(false));
+        assert!(never.contains("within 1.5 s: no running Function trigger took the call"), "{never}");
+        let taken = timeout_message(&def, Duration::from_secs(30), Some(true));
+        assert!(taken.contains("within 30 s: a Function trigger took the call"), "{taken}");
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(ago(5_000), "5 s");
+        assert_eq!(ago(600_000), "10 min");
+        assert_eq!(ago(3 * 86_400_000), "3 days");
+    }
+}

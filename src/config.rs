@@ -1,0 +1,222 @@
+//! Where the connection comes from and the defaults. Order: an explicit URL option, the
+//! "Functions Redis" credential, N8N_FUNCTIONS_REDIS_URL, n8n's own queue-mode Redis
+//! (EXECUTIONS_MODE=queue with QUEUE_BULL_REDIS_*), and otherwise the in-process memory
+//! backend (n8n's regular mode runs everything in one process).
+
+use std::time::Duration;
+
+use crate::error::{EngineError, Result};
+
+pub const DEFAULT_KEY_PREFIX: &str = "n8n-functions:";
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_REPLY_TTL_SECONDS: u64 = 600;
+const DEFAULT_MAX_PAYLOAD_BYTES: usize = 4 * 1024 * 1024;
+const DEFAULT_HEARTBEAT_MS: u64 = 5000;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Credential {
+    pub host: Option<String>,
+    pub port: Option<u32>,
+    pub database: Option<u32>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub tls: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub url: Option<String>,
+    pub credential: Option<Credential>,
+    pub key_prefix: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Memory,
+    Redis {
+        /// The URL to connect with, secrets included: never shown.
+        url: String,
+        /// The URL without password, and the setting that chose it.
+        display: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub target: Target,
+    pub key_prefix: String,
+    /// How long a reply stays stored for callers that come back.
+    pub reply_ttl: Duration,
+    /// Largest call or reply accepted, in bytes of JSON.
+    pub max_payload_bytes: usize,
+    /// How often a served function proves it is alive and keeps the calls it holds.
+    pub heartbeat: Duration,
+}
+
+impl Settings {
+    /// A consumer that missed this many heartbeats' worth of time is dead; its calls are reclaimed.
+    pub fn stale_after(&self) -> Duration {
+        self.heartbeat * 3
+    }
+
+    /// A function with no heartbeat for this long is inactive: calls fail at once
+    /// instead of waiting for a restart.
+    pub fn inactive_after(&self) -> Duration {
+        self.heartbeat * 12
+    }
+
+    /// Where calls travel, for messages: never contains a password.
+    pub fn address(&self) -> String {
+        match &self.target {
+            Target::Memory => "memory (in this n8n process)".into(),
+            Target::Redis { display, .. } => display.clone(),
+        }
+    }
+
+    /// Identifies the engine shared by clients of the same settings in one process.
+    pub fn engine_id(&self) -> String {
+        match &self.target {
+            Target::Memory => format!("memory|{}", self.key_prefix),
+            Target::Redis { url, .. } => format!("{url}|{}", self.key_prefix),
+        }
+    }
+}
+
+pub fn resolve(options: &Options, env: impl Fn(&str) -> Option<String>) -> Result<Settings> {
+    let env = |name: &str| env(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let target = if let Some(url) = options.url.as_deref().filter(|u| !u.trim().is_empty()) {
+        redis_target(url.trim(), "the url option")?
+    } else if let Some(credential) = &options.credential {
+        from_fields(credential, "the Functions Redis credential")?
+    } else if let Some(url) = env("N8N_FUNCTIONS_REDIS_URL") {
+        redis_target(&url, "N8N_FUNCTIONS_REDIS_URL")?
+    } else if env("EXECUTIONS_MODE").as_deref() == Some("queue") {
+        let port = match env("QUEUE_BULL_REDIS_PORT") {
+            Some(text) => Some(number(&text, "QUEUE_BULL_REDIS_PORT")?),
+            None => None,
+        };
+        let database = match env("QUEUE_BULL_REDIS_DB") {
+            Some(text) => Some(number(&text, "QUEUE_BULL_REDIS_DB")?),
+            None => None,
+        };
+        let fields = Credential {
+            host: env("QUEUE_BULL_REDIS_HOST"),
+            port,
+            database,
+            user: env("QUEUE_BULL_REDIS_USERNAME"),
+            password: env("QUEUE_BULL_REDIS_PASSWORD"),
+            tls: env("QUEUE_BULL_REDIS_TLS").map(|v| v == "true"),
+        };
+        from_fields(&fields, "n8n's queue settings QUEUE_BULL_REDIS_*")?
+    } else {
+        Target::Memory
+    };
+    let key_prefix = options.key_prefix.clone().or_else(|| env("N8N_FUNCTIONS_KEY_PREFIX")).unwrap_or_else(|| DEFAULT_KEY_PREFIX.to_string());
+    if key_prefix.contains(['{', '}']) {
+        return Err(EngineError::InvalidOptions(format!(
+            "The key prefix '{key_prefix}' contains curly braces, which would break Redis Cluster hash tags: remove them."
+        )));
+    }
+    let seconds = |name: &str, default: u64| -> Result<u64> { env(name).map(|t| number(&t, name)).transpose().map(|v| v.unwrap_or(default)) };
+    Ok(Settings {
+        target,
+        key_prefix,
+        reply_ttl: Duration::from_secs(seconds("N8N_FUNCTIONS_REPLY_TTL_SECONDS", DEFAULT_REPLY_TTL_SECONDS)?.max(1)),
+        max_payload_bytes: seconds("N8N_FUNCTIONS_MAX_PAYLOAD_BYTES", DEFAULT_MAX_PAYLOAD_BYTES as u64)? as usize,
+        heartbeat: Duration::from_millis(seconds("N8N_FUNCTIONS_HEARTBEAT_MS", DEFAULT_HEARTBEAT_MS)?.max(50)),
+    })
+}
+
+fn number<T: std::str::FromStr>(text: &str, name: &str) -> Result<T> {
+    text.parse()
+        .map_err(|_| EngineError::InvalidOptions(format!("{name} is '{text}', which is not a whole number: fix or unset it.")))
+}
+
+fn redis_target(url: &str, source: &str) -> Result<Target> {
+    let parsed = redis::parse_redis_url(url).filter(|u| matches!(u.scheme(), "redis" | "rediss"));
+    let Some(mut shown) = parsed else {
+        return Err(EngineError::InvalidOptions(format!(
+            "{source} is not a Redis URL: write it as redis://[user:password@]host:port/db (rediss:// for TLS)."
+        )));
+    };
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some("***"));
+    }
+    Ok(Target::Redis { url: url.to_string(), display: format!("{shown} (from {source})") })
+}
+
+fn from_fields(fields: &Credential, source: &str) -> Result<Target> {
+    let scheme = if fields.tls.unwrap_or(false) { "rediss" } else { "redis" };
+    let host = fields.host.clone().filter(|h| !h.trim().is_empty()).unwrap_or_else(|| "localhost".into());
+    let host = if host.contains(':') && !host.starts_with('[') { format!("[{host}]") } else { host };
+    let port = fields.port.unwrap_or(6379);
+    let database = fields.database.unwrap_or(0);
+    let user = fields.user.as_deref().unwrap_or("");
+    let auth = match fields.password.as_deref().filter(|p| !p.is_empty()) {
+        Some(password) => format!("{}:{}@", encode(user), encode(password)),
+        None if !user.is_empty() => format!("{}@", encode(user)),
+        None => String::new(),
+    };
+    redis_target(&format!("{scheme}://{auth}{host}:{port}/{database}"), source)
+}
+
+/// Percent-encodes a URL user-info part so any password survives the URL.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn resolve_with(options: Options, vars: &[(&str, &str)]) -> Result<Settings> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        resolve(&options, |name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn regular_mode_without_settings_uses_memory() {
+        let settings = resolve_with(Options::default(), &[]).unwrap();
+        assert_eq!(settings.target, Target::Memory);
+        assert_eq!(settings.key_prefix, DEFAULT_KEY_PREFIX);
+    }
+
+    #[test]
+    fn queue_mode_uses_n8ns_redis_and_hides_the_password() {
+        let settings = resolve_with(
+            Options::default(),
+            &[("EXECUTIONS_MODE", "queue"), ("QUEUE_BULL_REDIS_HOST", "cache"), ("QUEUE_BULL_REDIS_PASSWORD", "p@ss:word"), ("QUEUE_BULL_REDIS_DB", "2")],
+        )
+        .unwrap();
+        let Target::Redis { url, display } = &settings.target else { panic!("expected redis") };
+        assert_eq!(url, "redis://:p%40ss%3Aword@cache:6379/2");
+        assert!(!display.contains("p%40ss"), "{display}");
+        assert!(display.contains("QUEUE_BULL_REDIS_*"), "{display}");
+    }
+
+    #[test]
+    fn explicit_url_wins_over_queue_settings_and_credential_wins_over_env() {
+        let vars = [("EXECUTIONS_MODE", "queue"), ("N8N_FUNCTIONS_REDIS_URL", "redis://other:7000")];
+        let from_env = resolve_with(Options::default(), &vars).unwrap();
+        assert!(from_env.address().starts_with("redis://other:7000"), "{}", from_env.address());
+        let credential = Credential { host: Some("cred".into()), tls: Some(true), ..Default::default() };
+        let from_credential = resolve_with(Options { credential: Some(credential), ..Default::default() }, &vars).unwrap();
+        assert!(from_credential.address().starts_with("rediss://cred:6379/0"), "{}", from_credential.address());
+    }
+
+    #[test]
+    fn bad_settings_name_the_setting() {
+        let error = resolve_with(Options::default(), &[("N8N_FUNCTIONS_REDIS_URL", "http://x")]).unwrap_err().to_string();
+        assert!(error.contains("N8N_FUNCTIONS_REDIS_URL is not a Redis URL"), "{error}");
+        let error = resolve_with(Options::default(), &[("EXECUTIONS_MODE", "queue"), ("QUEUE_BULL_REDIS_PORT", "x")]).unwrap_err().to_string();
+        assert!(error.contains("QUEUE_BULL_REDIS_PORT"), "{error}");
+        let error = resolve_with(Options { key_prefix: Some("a{b".into()), ..Default::default() }, &[]).unwrap_err().to_string();
+        assert!(error.contains("curly braces"), "{error}");
+    }
+}

@@ -1,0 +1,113 @@
+//! One engine per connection setting per process: the backend plus the definitions
+//! callers validated against. Clients with the same settings share it, so a process
+//! holds one set of connections however many nodes use them.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::backend::memory::MemoryBackend;
+use crate::backend::redis::RedisBackend;
+use crate::backend::Backend;
+use crate::config::{Settings, Target};
+use crate::error::{EngineError, Result};
+use crate::keys::FunctionKey;
+use crate::protocol::{Args, CallContext, FunctionDef, FunctionInfo, Reply};
+use crate::serve::{self, Served};
+
+pub struct Engine {
+    backend: Arc<dyn Backend>,
+    definitions: Mutex<HashMap<FunctionKey, FunctionDef>>,
+}
+
+static ENGINES: LazyLock<Mutex<HashMap<String, Arc<Engine>>>> = LazyLock::new(Default::default);
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The process's engine for these settings, made on first use. No I/O.
+pub fn shared(settings: Settings) -> Result<Arc<Engine>> {
+    let mut engines = lock(&ENGINES);
+    if let Some(engine) = engines.get(&settings.engine_id()) {
+        return Ok(engine.clone());
+    }
+    let id = settings.engine_id();
+    let engine = Arc::new(Engine::new(settings)?);
+    engines.insert(id, engine.clone());
+    Ok(engine)
+}
+
+impl Engine {
+    pub fn new(settings: Settings) -> Result<Self> {
+        let backend: Arc<dyn Backend> = match settings.target {
+            Target::Memory => Arc::new(MemoryBackend::new(settings)),
+            Target::Redis { .. } => Arc::new(RedisBackend::new(settings)?),
+        };
+        Ok(Self { backend, definitions: Mutex::default() })
+    }
+
+    pub fn backend(&self) -> &Arc<dyn Backend> {
+        &self.backend
+    }
+
+    pub fn settings(&self) -> &Settings {
+        self.backend.settings()
+    }
+
+    pub async fn serve(&self, def: FunctionDef) -> Result<Served> {
+        serve::serve(self.backend.clone(), def).await
+    }
+
+    pub async fn call(&self, scope: &str, name: &str, items: Vec<Args>, timeout: Duration) -> Result<Value> {
+        let key = FunctionKey::new(scope, name).map_err(|e| EngineError::InvalidArguments(e.to_string()))?;
+        crate::call::call(self, key, items, timeout).await
+    }
+
+    pub async fn respond(&self, context: &CallContext, value: Value) -> Result<bool> {
+        context.check()?;
+        let reply = Reply::value(value);
+        let size = serde_json::to_string(&reply).map(|j| j.len()).unwrap_or(0);
+        let limit = self.settings().max_payload_bytes;
+        if size > limit {
+            let message = format!(
+                "the value it returned is {size} bytes of JSON, over the limit of {limit} bytes (N8N_FUNCTIONS_MAX_PAYLOAD_BYTES)"
+            );
+            self.backend.answer(context, &Reply::failed(message.clone())).await?;
+            return Err(EngineError::PayloadTooLarge(format!(
+                "The function's return value is too large: {message}. Return less data, or raise the limit on every n8n process."
+            )));
+        }
+        self.backend.answer(context, &reply).await
+    }
+
+    pub async fn fail(&self, context: &CallContext, message: &str) -> Result<bool> {
+        context.check()?;
+        self.backend.answer(context, &Reply::failed(message)).await
+    }
+
+    pub async fn list(&self, scope: Option<&str>) -> Result<Vec<FunctionInfo>> {
+        self.backend.list(scope).await
+    }
+
+    pub async fn describe(&self, scope: &str, name: &str) -> Result<Option<FunctionInfo>> {
+        match FunctionKey::new(scope, name) {
+            Ok(key) => self.backend.describe(&key).await,
+            Err(_) => Ok(None),
+        }
+    }
+
+    pub(crate) fn known_definition(&self, key: &FunctionKey) -> Option<FunctionDef> {
+        lock(&self.definitions).get(key).cloned()
+    }
+
+    pub(crate) fn remember_definition(&self, key: &FunctionKey, def: FunctionDef) {
+        lock(&self.definitions).insert(key.clone(), def);
+    }
+
+    pub(crate) fn forget_definition(&self, key: &FunctionKey) {
+        lock(&self.definitions).remove(key);
+    }
+}

@@ -1,0 +1,88 @@
+//! `FunctionsClient`: the JS face of an `engine::Engine`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use napi_derive::napi;
+use serde_json::Value;
+
+use super::errors::IntoJs;
+use super::served::ServedFunction;
+use super::types::{CallContext, CallRequest, ClientOptions, FunctionDefinition, FunctionInfo};
+use crate::config::{self, Target};
+use crate::engine::{self, Engine};
+
+/// One connection setting's client: serves, calls and answers functions.
+#[napi]
+pub struct FunctionsClient {
+    engine: Arc<Engine>,
+}
+
+#[napi]
+impl FunctionsClient {
+    /// No I/O happens here: Redis is reached on first use. Clients with the same resolved
+    /// connection and key prefix share one engine (and its connections) per process.
+    #[napi(constructor)]
+    pub fn new(options: Option<ClientOptions>) -> napi::Result<Self> {
+        let options = options.map(ClientOptions::into_engine).unwrap_or_default();
+        let settings = config::resolve(&options, |name| std::env::var(name).ok()).js()?;
+        Ok(Self { engine: engine::shared(settings).js()? })
+    }
+
+    /// "memory" or "redis".
+    #[napi(getter)]
+    pub fn backend(&self) -> String {
+        match self.engine.settings().target {
+            Target::Memory => "memory".into(),
+            Target::Redis { .. } => "redis".into(),
+        }
+    }
+
+    /// Where calls travel, without secrets, and which setting chose it.
+    #[napi(getter)]
+    pub fn address(&self) -> String {
+        self.engine.settings().address()
+    }
+
+    /// Registers the definition and starts consuming its calls.
+    #[napi]
+    pub async fn serve(&self, definition: FunctionDefinition) -> napi::Result<ServedFunction> {
+        let def = definition.into_engine().js()?;
+        Ok(ServedFunction::new(self.engine.serve(def).await.js()?))
+    }
+
+    /// Validates the arguments, sends the call and resolves with the value the function returned.
+    #[napi]
+    pub async fn call(&self, request: CallRequest) -> napi::Result<Value> {
+        let timeout = match request.timeout_ms {
+            Some(ms) if ms.is_finite() && ms >= 0.0 => Duration::from_millis(ms as u64),
+            Some(ms) => Duration::from_millis(if ms.is_nan() { 0 } else { ms.max(0.0) as u64 }),
+            None => config::DEFAULT_TIMEOUT,
+        };
+        self.engine.call(&request.scope, &request.name, request.items, timeout).await.js()
+    }
+
+    /// Answers a call with a value. False when the call was already answered (the first answer wins).
+    #[napi]
+    pub async fn respond(&self, context: CallContext, value: Value) -> napi::Result<bool> {
+        self.engine.respond(&context.into(), value).await.js()
+    }
+
+    /// Answers a call with an error the caller raises. False when the call was already answered.
+    #[napi]
+    pub async fn fail(&self, context: CallContext, message: String) -> napi::Result<bool> {
+        self.engine.fail(&context.into(), &message).await.js()
+    }
+
+    /// Registered functions, of one scope or of all.
+    #[napi]
+    pub async fn list(&self, scope: Option<String>) -> napi::Result<Vec<FunctionInfo>> {
+        Ok(self.engine.list(scope.as_deref()).await.js()?.into_iter().map(FunctionInfo::from).collect())
+    }
+
+    /// One registered function, or null.
+    #[napi]
+    pub async fn describe(&self, scope: String, name: String) -> napi::Result<Option<FunctionInfo>> {
+        Ok(self.engine.describe(&scope, &name).await.js()?.map(FunctionInfo::from))
+    }
+}

@@ -1,0 +1,6 @@
+//! The napi surface: JS types in, engine calls out, errors mapped. No engine logic here.
+
+pub mod client;
+pub mod errors;
+pub mod served;
+pub mod types;

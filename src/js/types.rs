@@ -1,0 +1,183 @@
+//! The plain objects JS passes in and gets back, and their conversion to engine types.
+
+use napi_derive::napi;
+use serde_json::{Map, Value};
+
+use crate::config;
+use crate::error::{EngineError, Result};
+use crate::protocol::{self, Param, ParamType};
+use crate::serve;
+
+#[napi(object)]
+pub struct ClientOptions {
+    /// redis:// or rediss:// URL; wins over everything else.
+    pub url: Option<String>,
+    /// Connection fields of the "Functions Redis" credential; used when `url` is absent.
+    pub credential: Option<RedisCredential>,
+    /// Prefix of every key (default N8N_FUNCTIONS_KEY_PREFIX or "n8n-functions:").
+    pub key_prefix: Option<String>,
+}
+
+#[napi(object)]
+pub struct RedisCredential {
+    pub host: Option<String>,
+    pub port: Option<u32>,
+    pub database: Option<u32>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub tls: Option<bool>,
+}
+
+#[napi(object)]
+pub struct ParameterSpec {
+    pub name: String,
+    /// "string" | "number" | "boolean" | "object" | "array" | "any"
+    #[napi(js_name = "type")]
+    pub kind: String,
+    pub required: Option<bool>,
+    /// Used when the caller leaves the parameter out.
+    pub default: Option<Value>,
+    pub description: Option<String>,
+}
+
+#[napi(object)]
+pub struct FunctionDefinition {
+    pub name: String,
+    /// Workflow id for a local function, "__global__" for a global one.
+    pub scope: String,
+    pub description: Option<String>,
+    pub parameters: Vec<ParameterSpec>,
+    pub workflow_id: String,
+    pub workflow_name: Option<String>,
+    pub node_name: Option<String>,
+}
+
+#[napi(object)]
+pub struct FunctionInfo {
+    pub key: String,
+    pub name: String,
+    pub scope: String,
+    pub description: String,
+    pub parameters: Vec<ParameterSpec>,
+    pub workflow_id: String,
+    pub workflow_name: String,
+    pub node_name: String,
+    /// A Function trigger is running for it now.
+    pub live: bool,
+    /// Epoch ms of the last heartbeat of a running trigger, if any was seen.
+    pub last_seen: Option<f64>,
+}
+
+/// Everything Return from Function needs to answer a call; travels as `item.json._functionCall`.
+#[napi(object)]
+pub struct CallContext {
+    /// Protocol version.
+    pub v: u32,
+    pub call_id: String,
+    /// The function's key, "<scope>/<name>".
+    pub function: String,
+    /// The call's stream entry id ("" in the memory backend).
+    pub entry_id: String,
+    /// Where the caller waits for the answer.
+    pub reply_to: String,
+    /// Epoch milliseconds after which the caller has given up.
+    pub deadline: f64,
+}
+
+#[napi(object)]
+pub struct CallRequest {
+    /// Workflow id for a local function, "__global__" for a global one.
+    pub scope: String,
+    pub name: String,
+    /// One argument set per item the function's execution starts with (by parameter name):
+    /// one element for an ordinary call, several for "call once with all items".
+    pub items: Vec<Map<String, Value>>,
+    /// Default 30000.
+    pub timeout_ms: Option<f64>,
+}
+
+#[napi(object)]
+pub struct IncomingCall {
+    pub context: CallContext,
+    /// The validated argument sets, defaults applied: one per item to emit.
+    pub items: Vec<Map<String, Value>>,
+    /// 1 for the first delivery.
+    pub attempt: u32,
+}
+
+impl ClientOptions {
+    pub fn into_engine(self) -> config::Options {
+        config::Options {
+            url: self.url,
+            key_prefix: self.key_prefix,
+            credential: self.credential.map(|c| config::Credential { host: c.host, port: c.port, database: c.database, user: c.user, password: c.password, tls: c.tls }),
+        }
+    }
+}
+
+impl FunctionDefinition {
+    pub fn into_engine(self) -> Result<protocol::FunctionDef> {
+        let parameters = self
+            .parameters
+            .into_iter()
+            .map(|p| {
+                let kind = ParamType::parse(&p.kind).ok_or_else(|| {
+                    EngineError::InvalidDefinition(format!(
+                        "Parameter '{}' of function '{}' has the type '{}': use string, number, boolean, object, array or any.",
+                        p.name, self.name, p.kind
+                    ))
+                })?;
+                Ok(Param { name: p.name.trim().to_string(), kind, required: p.required.unwrap_or(false), default: p.default, description: p.description.unwrap_or_default() })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(protocol::FunctionDef {
+            name: self.name.trim().to_string(),
+            scope: self.scope,
+            description: self.description.unwrap_or_default(),
+            parameters,
+            workflow_id: self.workflow_id,
+            workflow_name: self.workflow_name.unwrap_or_default(),
+            node_name: self.node_name.unwrap_or_default(),
+        })
+    }
+}
+
+impl From<protocol::FunctionInfo> for FunctionInfo {
+    fn from(info: protocol::FunctionInfo) -> Self {
+        let def = info.def;
+        Self {
+            key: format!("{}/{}", def.scope, def.name),
+            parameters: def
+                .parameters
+                .into_iter()
+                .map(|p| ParameterSpec { name: p.name, kind: p.kind.name().to_string(), required: Some(p.required), default: p.default, description: Some(p.description) })
+                .collect(),
+            name: def.name,
+            scope: def.scope,
+            description: def.description,
+            workflow_id: def.workflow_id,
+            workflow_name: def.workflow_name,
+            node_name: def.node_name,
+            live: info.live,
+            last_seen: info.last_seen.map(|s| s as f64),
+        }
+    }
+}
+
+impl From<protocol::CallContext> for CallContext {
+    fn from(c: protocol::CallContext) -> Self {
+        Self { v: c.v, call_id: c.call_id, function: c.function, entry_id: c.entry_id, reply_to: c.reply_to, deadline: c.deadline as f64 }
+    }
+}
+
+impl From<CallContext> for protocol::CallContext {
+    fn from(c: CallContext) -> Self {
+        Self { v: c.v, call_id: c.call_id, function: c.function, entry_id: c.entry_id, reply_to: c.reply_to, deadline: c.deadline.max(0.0) as u64 }
+    }
+}
+
+impl From<serve::IncomingCall> for IncomingCall {
+    fn from(call: serve::IncomingCall) -> Self {
+        Self { context: call.context.into(), items: call.items, attempt: call.attempt }
+    }
+}

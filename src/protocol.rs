@@ -1,0 +1,302 @@
+//! What crosses process boundaries: function definitions, calls, replies and the call
+//! context. Every payload carries the protocol version `v`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::{EngineError, Result};
+
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The scope of functions callable from every workflow.
+pub const GLOBAL_SCOPE: &str = "__global__";
+
+/// Argument values of one item, by parameter name.
+pub type Args = Map<String, Value>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamType {
+    String,
+    Number,
+    Boolean,
+    Object,
+    Array,
+    Any,
+}
+
+impl ParamType {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "string" => Self::String,
+            "number" => Self::Number,
+            "boolean" => Self::Boolean,
+            "object" => Self::Object,
+            "array" => Self::Array,
+            "any" => Self::Any,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::Object => "object",
+            Self::Array => "array",
+            Self::Any => "any",
+        }
+    }
+
+    pub fn accepts(self, value: &Value) -> bool {
+        match self {
+            Self::String => value.is_string(),
+            Self::Number => value.is_number(),
+            Self::Boolean => value.is_boolean(),
+            Self::Object => value.is_object(),
+            Self::Array => value.is_array(),
+            Self::Any => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Param {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: ParamType,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A function as its Function trigger declares it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionDef {
+    pub name: String,
+    pub scope: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub parameters: Vec<Param>,
+    pub workflow_id: String,
+    #[serde(default)]
+    pub workflow_name: String,
+    #[serde(default)]
+    pub node_name: String,
+}
+
+impl FunctionDef {
+    /// A stable fingerprint of what callers validate against: the same definition gives
+    /// the same version in every process, so caches never churn for nothing.
+    pub fn version(&self) -> String {
+        let text = serde_json::to_string(self).unwrap_or_default();
+        // FNV-1a, 64 bit: tiny, deterministic, good enough to tell definitions apart.
+        let mut hash: u64 = 0xcbf29ce484222325;
+        for byte in text.as_bytes() {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x100000001b3);
+        }
+        format!("{hash:016x}")
+    }
+
+    /// Who owns the name: a rename of the node's function must retire the old name.
+    pub fn owner(&self) -> String {
+        format!("{}\n{}", self.workflow_id, self.node_name)
+    }
+
+    pub fn describe(&self) -> String {
+        if self.scope == GLOBAL_SCOPE {
+            format!("global function '{}'", self.name)
+        } else {
+            format!("function '{}' of workflow {}", self.name, workflow_label(&self.workflow_name, &self.workflow_id))
+        }
+    }
+}
+
+pub fn workflow_label(name: &str, id: &str) -> String {
+    if name.is_empty() {
+        format!("'{id}'")
+    } else {
+        format!("'{name}' (id {id})")
+    }
+}
+
+/// A registered function as a caller or a dropdown sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionInfo {
+    pub def: FunctionDef,
+    /// A running Function trigger beat recently.
+    pub live: bool,
+    /// Epoch ms of the newest heartbeat seen, if any.
+    pub last_seen: Option<u64>,
+}
+
+/// One call, as it sits in the function's stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Call {
+    pub v: u32,
+    pub id: String,
+    /// One argument set per item the function's execution starts with.
+    pub items: Vec<Args>,
+    /// Epoch ms after which the caller no longer waits.
+    pub deadline: u64,
+    /// The caller's inbox channel.
+    pub reply_to: String,
+}
+
+/// What Return from Function needs to answer a call; travels in `item.json._functionCall`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallContext {
+    pub v: u32,
+    pub call_id: String,
+    /// The function's key, "<scope>/<name>".
+    pub function: String,
+    /// The stream entry holding the call ("" in the memory backend).
+    pub entry_id: String,
+    pub reply_to: String,
+    pub deadline: u64,
+}
+
+impl CallContext {
+    pub fn check(&self) -> Result<()> {
+        let broken = |what: &str| {
+            Err(EngineError::InvalidCallContext(format!(
+                "The call context (_functionCall) is damaged: {what}. Keep the _functionCall field that the Function trigger put on the item unchanged."
+            )))
+        };
+        if self.v > PROTOCOL_VERSION {
+            return Err(EngineError::InvalidCallContext(format!(
+                "The call context (_functionCall) has protocol version {}, newer than this package understands ({PROTOCOL_VERSION}). Update n8n-nodes-functions on every n8n process.",
+                self.v
+            )));
+        }
+        if self.call_id.is_empty() {
+            return broken("callId is empty");
+        }
+        if crate::keys::FunctionKey::parse(&self.function).is_none() {
+            return broken("function is not '<scope>/<name>'");
+        }
+        if self.reply_to.is_empty() {
+            return broken("replyTo is empty");
+        }
+        Ok(())
+    }
+}
+
+/// The answer to a call: stored under the call's reply key (the source of truth) and
+/// published to the caller's inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reply {
+    pub v: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ReplyError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplyError {
+    pub message: String,
+    /// "failed" (the function raised or its execution ended without returning) or "timeout".
+    pub kind: String,
+}
+
+impl Reply {
+    pub fn value(value: Value) -> Self {
+        Self { v: PROTOCOL_VERSION, value: Some(value), error: None }
+    }
+
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::error("failed", message)
+    }
+
+    pub fn timed_out(message: impl Into<String>) -> Self {
+        Self::error("timeout", message)
+    }
+
+    fn error(kind: &str, message: impl Into<String>) -> Self {
+        Self {
+            v: PROTOCOL_VERSION,
+            value: None,
+            error: Some(ReplyError { message: message.into(), kind: kind.to_string() }),
+        }
+    }
+
+    /// What the caller gets: the value, or the error it raises.
+    pub fn into_result(self, function: &str) -> Result<Value> {
+        match self.error {
+            None => Ok(self.value.unwrap_or(Value::Null)),
+            Some(error) if error.kind == "timeout" => Err(EngineError::CallTimeout(error.message)),
+            Some(error) => Err(EngineError::FunctionFailed(format!("Function '{function}' failed: {}", error.message))),
+        }
+    }
+}
+
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn def() -> FunctionDef {
+        FunctionDef {
+            name: "add".into(),
+            scope: GLOBAL_SCOPE.into(),
+            description: String::new(),
+            parameters: vec![Param { name: "a".into(), kind: ParamType::Number, required: true, default: None, description: String::new() }],
+            workflow_id: "w1".into(),
+            workflow_name: "Math".into(),
+            node_name: "add".into(),
+        }
+    }
+
+    #[test]
+    fn version_changes_with_the_definition_only() {
+        let a = def();
+        let mut b = def();
+        assert_eq!(a.version(), b.version());
+        b.parameters[0].required = false;
+        assert_ne!(a.version(), b.version());
+    }
+
+    #[test]
+    fn reply_round_trips_and_maps_errors() {
+        let text = serde_json::to_string(&Reply::value(json!({"sum": 5}))).unwrap();
+        let back: Reply = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.into_result("add").unwrap(), json!({"sum": 5}));
+        let failed = Reply::failed("boom").into_result("add").unwrap_err();
+        assert_eq!(failed, EngineError::FunctionFailed("Function 'add' failed: boom".into()));
+        assert_eq!(Reply::timed_out("late").into_result("add").unwrap_err().code(), "CALL_TIMEOUT");
+    }
+
+    #[test]
+    fn call_context_from_a_newer_version_is_refused_with_what_to_do() {
+        let context = CallContext {
+            v: PROTOCOL_VERSION + 1,
+            call_id: "c".into(),
+            function: "__global__/add".into(),
+            entry_id: String::new(),
+            reply_to: "inbox".into(),
+            deadline: 0,
+        };
+        let message = context.check().unwrap_err().to_string();
+        assert!(message.contains("Update n8n-nodes-functions"), "{message}");
+    }
+}

@@ -1,0 +1,250 @@
+//! The consumer of one served function: reads its calls as they arrive, beats to show
+//! it is alive, takes over calls of dead consumers, and hands calls to JS through
+//! `next()`. `close()` stops it at once and gives back what it took but never started.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::backend::{Backend, Delivered, Reader};
+use crate::error::Result;
+use crate::keys::FunctionKey;
+use crate::params;
+use crate::protocol::{now_ms, Args, Call, CallContext, FunctionDef, Reply, PROTOCOL_VERSION};
+
+/// Calls read per round trip.
+const READ_COUNT: usize = 64;
+/// Calls waiting for JS to take them; beyond this the consumer stops reading and leaves
+/// calls in Redis for other consumers.
+const HANDOFF_CAPACITY: usize = 1024;
+
+pub const NO_RETURN: &str = "its execution ended without reaching a Return from Function node";
+
+/// A call ready for the Function trigger to emit.
+#[derive(Debug, Clone)]
+pub struct IncomingCall {
+    pub context: CallContext,
+    pub items: Vec<Args>,
+    pub attempt: u32,
+}
+
+type Held = Arc<Mutex<HashMap<String, String>>>;
+
+pub struct Served {
+    pub key: FunctionKey,
+    consumer: String,
+    backend: Arc<dyn Backend>,
+    calls: tokio::sync::Mutex<mpsc::Receiver<IncomingCall>>,
+    /// Calls handed to JS and not finished: call id → stream entry id.
+    held: Held,
+    cancel: CancellationToken,
+    task: Mutex<Option<JoinHandle<()>>>,
+    closed: tokio::sync::OnceCell<()>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub async fn serve(backend: Arc<dyn Backend>, def: FunctionDef) -> Result<Served> {
+    params::check_definition(&def)?;
+    let key = FunctionKey::new(&def.scope, &def.name)?;
+    let consumer = consumer_name();
+    backend.register(&def, &consumer).await?;
+    let reader = backend.reader(&key, &consumer).await?;
+    let (handoff, calls) = mpsc::channel(HANDOFF_CAPACITY);
+    let held = Held::default();
+    let cancel = CancellationToken::new();
+    let consuming = Consuming { backend: backend.clone(), def, key: key.clone(), consumer: consumer.clone(), held: held.clone(), handoff, cancel: cancel.clone() };
+    let task = tokio::spawn(consuming.run(reader));
+    Ok(Served { key, consumer, backend, calls: tokio::sync::Mutex::new(calls), held, cancel, task: Mutex::new(Some(task)), closed: tokio::sync::OnceCell::new() })
+}
+
+impl Served {
+    /// Waits for at least one call; an empty list once closed.
+    pub async fn next(&self) -> Vec<IncomingCall> {
+        let mut calls = self.calls.lock().await;
+        let first = tokio::select! {
+            _ = self.cancel.cancelled() => return Vec::new(),
+            call = calls.recv() => match call { Some(call) => call, None => return Vec::new() },
+        };
+        let mut batch = vec![first];
+        while batch.len() < READ_COUNT {
+            match calls.try_recv() {
+                Ok(call) => batch.push(call),
+                Err(_) => break,
+            }
+        }
+        batch
+    }
+
+    /// The call's execution ended: answers it with an error if nothing answered it.
+    pub async fn finished(&self, context: &CallContext, error: Option<String>) -> Result<bool> {
+        context.check()?;
+        lock(&self.held).remove(&context.call_id);
+        let reason = error.filter(|e| !e.trim().is_empty()).unwrap_or_else(|| NO_RETURN.to_string());
+        self.backend.answer(context, &Reply::failed(reason)).await
+    }
+
+    /// Stops consuming (idempotent) and resolves once the consumer has stopped, returned
+    /// what it never handed out, and left the function's live consumers.
+    pub async fn close(&self) -> Result<()> {
+        self.cancel.cancel();
+        self.closed
+            .get_or_try_init(|| async {
+                let task = lock(&self.task).take();
+                if let Some(task) = task {
+                    let _ = task.await;
+                }
+                let mut unstarted = Vec::new();
+                let mut calls = self.calls.lock().await;
+                calls.close();
+                while let Ok(call) = calls.try_recv() {
+                    lock(&self.held).remove(&call.context.call_id);
+                    unstarted.push(Delivered { entry_id: call.context.entry_id.clone(), attempt: call.attempt, call: Ok(to_call(&call)) });
+                }
+                self.backend.release(&self.key, &self.consumer, unstarted).await?;
+                self.backend.deregister(&self.key, &self.consumer).await
+            })
+            .await
+            .map(|_| ())
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+fn to_call(call: &IncomingCall) -> Call {
+    Call { v: call.context.v, id: call.context.call_id.clone(), items: call.items.clone(), deadline: call.context.deadline, reply_to: call.context.reply_to.clone() }
+}
+
+/// Unique per served function and process; readable in XINFO output.
+fn consumer_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty()).unwrap_or_else(|| "n8n".into());
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    format!("{host}:{}:{}", std::process::id(), &id[..8])
+}
+
+struct Consuming {
+    backend: Arc<dyn Backend>,
+    def: FunctionDef,
+    key: FunctionKey,
+    consumer: String,
+    held: Held,
+    handoff: mpsc::Sender<IncomingCall>,
+    cancel: CancellationToken,
+}
+
+impl Consuming {
+    async fn run(self, reader: Box<dyn Reader>) {
+        let this = Arc::new(self);
+        let (deliveries, mut delivered) = mpsc::channel::<Vec<Delivered>>(4);
+        let reading = tokio::spawn(this.clone().read(reader, deliveries));
+        let mut heartbeat = tokio::time::interval(this.backend.settings().heartbeat);
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut leftovers = Vec::new();
+        loop {
+            tokio::select! {
+                biased;
+                _ = this.cancel.cancelled() => break,
+                Some(batch) = delivered.recv() => {
+                    for entry in batch {
+                        if let Some(unstarted) = this.hand_out(entry).await {
+                            leftovers.push(unstarted);
+                        }
+                    }
+                }
+                _ = heartbeat.tick() => {
+                    let held: Vec<String> = lock(&this.held).values().filter(|id| !id.is_empty()).cloned().collect();
+                    if let Ok(beat) = this.backend.beat(&this.key, &this.consumer, &held).await {
+                        for entry in beat.reclaimed {
+                            if let Some(unstarted) = this.hand_out(entry).await {
+                                leftovers.push(unstarted);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        leftovers.extend(reading.await.unwrap_or_default());
+        while let Ok(batch) = delivered.try_recv() {
+            leftovers.extend(batch);
+        }
+        let _ = this.backend.release(&this.key, &this.consumer, leftovers).await;
+    }
+
+    /// Reads until cancelled; returns what the last read brought after cancellation.
+    async fn read(self: Arc<Self>, mut reader: Box<dyn Reader>, deliveries: mpsc::Sender<Vec<Delivered>>) -> Vec<Delivered> {
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            match reader.read(READ_COUNT, &self.cancel).await {
+                Ok(batch) if self.cancel.is_cancelled() => return batch,
+                Ok(batch) => {
+                    backoff = Duration::from_millis(100);
+                    if batch.is_empty() {
+                        continue;
+                    }
+                    tokio::select! {
+                        sent = deliveries.send(batch) => if let Err(unsent) = sent { return unsent.0 },
+                        _ = self.cancel.cancelled() => return Vec::new(),
+                    }
+                }
+                Err(_) => {
+                    // Redis restarted or the network blinked: wait, then register again,
+                    // which also restores a definition or group that Redis lost.
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = self.cancel.cancelled() => return Vec::new(),
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    let _ = self.backend.register(&self.def, &self.consumer).await;
+                }
+            }
+        }
+    }
+
+    /// Hands a call to JS, or answers it right away when it cannot run. Returns the call
+    /// when the consumer is closing before JS could take it.
+    async fn hand_out(&self, entry: Delivered) -> Option<Delivered> {
+        let call = match &entry.call {
+            Ok(call) => call.clone(),
+            Err(reason) => {
+                let _ = self.backend.dead_letter(&self.key, &entry, reason).await;
+                return None;
+            }
+        };
+        let context = CallContext {
+            v: PROTOCOL_VERSION,
+            call_id: call.id.clone(),
+            function: self.key.as_string(),
+            entry_id: entry.entry_id.clone(),
+            reply_to: call.reply_to.clone(),
+            deadline: call.deadline,
+        };
+        if call.v > PROTOCOL_VERSION {
+            let reason = format!("the call was sent by a newer version of n8n-nodes-functions (protocol {}); update the package on every n8n process", call.v);
+            let _ = self.backend.answer(&context, &Reply::failed(reason)).await;
+            return None;
+        }
+        if call.deadline <= now_ms() {
+            let _ = self.backend.answer(&context, &Reply::timed_out("The call waited past its deadline before a Function trigger could take it; it was not run.")).await;
+            return None;
+        }
+        lock(&self.held).insert(call.id.clone(), entry.entry_id.clone());
+        let incoming = IncomingCall { context, items: call.items, attempt: entry.attempt };
+        tokio::select! {
+            sent = self.handoff.send(incoming) => match sent {
+                Ok(()) => None,
+                Err(_) => { lock(&self.held).remove(&call.id); Some(entry) }
+            },
+            _ = self.cancel.cancelled() => { lock(&self.held).remove(&call.id); Some(entry) }
+        }
+    }
+}
