@@ -5,22 +5,28 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::backend::{GaveUp, Sent};
 use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 use crate::keys::FunctionKey;
 use crate::params;
 use crate::protocol::{now_ms, workflow_label, Args, Call, FunctionDef, GLOBAL_SCOPE, PROTOCOL_VERSION};
-use crate::backend::{GaveUp, Sent};
 
 /// The longest wait a call may ask for.
 const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 
 pub async fn call(engine: &Engine, key: FunctionKey, items: Vec<Args>, timeout: Duration) -> Result<Value> {
     if timeout.is_zero() || timeout > MAX_TIMEOUT {
-        return Err(EngineError::InvalidOptions(format!("The timeout must be between 1 ms and 24 h, got {} ms.", timeout.as_millis())));
+        return Err(EngineError::InvalidOptions(format!(
+            "The timeout must be between 1 ms and 24 h, got {} ms.",
+            timeout.as_millis()
+        )));
     }
     if items.is_empty() {
-        return Err(EngineError::InvalidArguments(format!("The call to function '{}' has no items to send.", key.name)));
+        return Err(EngineError::InvalidArguments(format!(
+            "The call to function '{}' has no items to send.",
+            key.name
+        )));
     }
     let backend = engine.backend();
     let deadline = now_ms() + timeout.as_millis() as u64;
@@ -54,7 +60,9 @@ pub async fn call(engine: &Engine, key: FunctionKey, items: Vec<Args>, timeout: 
                         let message = timeout_message(&def, timeout, None);
                         match backend.give_up(&key, &call, &entry_id, &message).await? {
                             GaveUp::Answered(reply) => reply.into_result(&key.name),
-                            GaveUp::TimedOut { picked_up } => Err(EngineError::CallTimeout(timeout_message(&def, timeout, Some(picked_up)))),
+                            GaveUp::TimedOut { picked_up } => {
+                                Err(EngineError::CallTimeout(timeout_message(&def, timeout, Some(picked_up))))
+                            }
                         }
                     }
                 };
@@ -81,7 +89,10 @@ pub async fn call(engine: &Engine, key: FunctionKey, items: Vec<Args>, timeout: 
             }
         }
     }
-    Err(EngineError::Internal(format!("The definition of function '{}' kept changing while calling it; call again.", key.name)))
+    Err(EngineError::Internal(format!(
+        "The definition of function '{}' kept changing while calling it; call again.",
+        key.name
+    )))
 }
 
 fn placeholder(key: &FunctionKey) -> FunctionDef {

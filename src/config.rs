@@ -111,13 +111,19 @@ pub fn resolve(options: &Options, env: impl Fn(&str) -> Option<String>) -> Resul
     } else {
         Target::Memory
     };
-    let key_prefix = options.key_prefix.clone().or_else(|| env("N8N_FUNCTIONS_KEY_PREFIX")).unwrap_or_else(|| DEFAULT_KEY_PREFIX.to_string());
+    let key_prefix = options
+        .key_prefix
+        .clone()
+        .or_else(|| env("N8N_FUNCTIONS_KEY_PREFIX"))
+        .unwrap_or_else(|| DEFAULT_KEY_PREFIX.to_string());
     if key_prefix.contains(['{', '}']) {
         return Err(EngineError::InvalidOptions(format!(
             "The key prefix '{key_prefix}' contains curly braces, which would break Redis Cluster hash tags: remove them."
         )));
     }
-    let seconds = |name: &str, default: u64| -> Result<u64> { env(name).map(|t| number(&t, name)).transpose().map(|v| v.unwrap_or(default)) };
+    let seconds = |name: &str, default: u64| -> Result<u64> {
+        env(name).map(|t| number(&t, name)).transpose().map(|v| v.unwrap_or(default))
+    };
     Ok(Settings {
         target,
         key_prefix,
@@ -128,8 +134,9 @@ pub fn resolve(options: &Options, env: impl Fn(&str) -> Option<String>) -> Resul
 }
 
 fn number<T: std::str::FromStr>(text: &str, name: &str) -> Result<T> {
-    text.parse()
-        .map_err(|_| EngineError::InvalidOptions(format!("{name} is '{text}', which is not a whole number: fix or unset it.")))
+    text.parse().map_err(|_| {
+        EngineError::InvalidOptions(format!("{name} is '{text}', which is not a whole number: fix or unset it."))
+    })
 }
 
 fn redis_target(url: &str, source: &str) -> Result<Target> {
@@ -191,7 +198,12 @@ mod tests {
     fn queue_mode_uses_n8ns_redis_and_hides_the_password() {
         let settings = resolve_with(
             Options::default(),
-            &[("EXECUTIONS_MODE", "queue"), ("QUEUE_BULL_REDIS_HOST", "cache"), ("QUEUE_BULL_REDIS_PASSWORD", "p@ss:word"), ("QUEUE_BULL_REDIS_DB", "2")],
+            &[
+                ("EXECUTIONS_MODE", "queue"),
+                ("QUEUE_BULL_REDIS_HOST", "cache"),
+                ("QUEUE_BULL_REDIS_PASSWORD", "p@ss:word"),
+                ("QUEUE_BULL_REDIS_DB", "2"),
+            ],
         )
         .unwrap();
         let Target::Redis { url, display } = &settings.target else { panic!("expected redis") };
@@ -206,17 +218,23 @@ mod tests {
         let from_env = resolve_with(Options::default(), &vars).unwrap();
         assert!(from_env.address().starts_with("redis://other:7000"), "{}", from_env.address());
         let credential = Credential { host: Some("cred".into()), tls: Some(true), ..Default::default() };
-        let from_credential = resolve_with(Options { credential: Some(credential), ..Default::default() }, &vars).unwrap();
+        let from_credential =
+            resolve_with(Options { credential: Some(credential), ..Default::default() }, &vars).unwrap();
         assert!(from_credential.address().starts_with("rediss://cred:6379/0"), "{}", from_credential.address());
     }
 
     #[test]
     fn bad_settings_name_the_setting() {
-        let error = resolve_with(Options::default(), &[("N8N_FUNCTIONS_REDIS_URL", "http://x")]).unwrap_err().to_string();
+        let error =
+            resolve_with(Options::default(), &[("N8N_FUNCTIONS_REDIS_URL", "http://x")]).unwrap_err().to_string();
         assert!(error.contains("N8N_FUNCTIONS_REDIS_URL is not a Redis URL"), "{error}");
-        let error = resolve_with(Options::default(), &[("EXECUTIONS_MODE", "queue"), ("QUEUE_BULL_REDIS_PORT", "x")]).unwrap_err().to_string();
+        let error = resolve_with(Options::default(), &[("EXECUTIONS_MODE", "queue"), ("QUEUE_BULL_REDIS_PORT", "x")])
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("QUEUE_BULL_REDIS_PORT"), "{error}");
-        let error = resolve_with(Options { key_prefix: Some("a{b".into()), ..Default::default() }, &[]).unwrap_err().to_string();
+        let error = resolve_with(Options { key_prefix: Some("a{b".into()), ..Default::default() }, &[])
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("curly braces"), "{error}");
     }
 }

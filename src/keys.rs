@@ -32,7 +32,9 @@ impl FunctionKey {
             }
         }
         if scope.contains('/') {
-            return Err(EngineError::InvalidDefinition(format!("The function scope '{scope}' contains '/', which is not allowed.")));
+            return Err(EngineError::InvalidDefinition(format!(
+                "The function scope '{scope}' contains '/', which is not allowed."
+            )));
         }
         Ok(Self { scope: scope.to_string(), name: name.to_string() })
     }

@@ -35,7 +35,9 @@ pub fn validate(def: &FunctionDef, items: Vec<Args>) -> Result<Vec<Args>> {
                     Some(default) => {
                         args.insert(param.name.clone(), default.clone());
                     }
-                    None if param.required => problems.push(format!("{at}required parameter '{}' is missing", param.name)),
+                    None if param.required => {
+                        problems.push(format!("{at}required parameter '{}' is missing", param.name))
+                    }
                     None => {}
                 },
             }
@@ -63,7 +65,10 @@ pub fn check_definition(def: &FunctionDef) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
     for param in &def.parameters {
         if param.name.trim().is_empty() {
-            return Err(EngineError::InvalidDefinition(format!("{} has a parameter without a name: name it or remove it.", def.describe())));
+            return Err(EngineError::InvalidDefinition(format!(
+                "{} has a parameter without a name: name it or remove it.",
+                def.describe()
+            )));
         }
         if !seen.insert(param.name.as_str()) {
             return Err(EngineError::InvalidDefinition(format!(
@@ -147,7 +152,8 @@ mod tests {
 
     #[test]
     fn defaults_fill_missing_optional_parameters() {
-        let d = def(vec![param("n", ParamType::Number, false, Some(json!(7))), param("o", ParamType::Object, false, None)]);
+        let d =
+            def(vec![param("n", ParamType::Number, false, Some(json!(7))), param("o", ParamType::Object, false, None)]);
         let out = validate(&d, vec![args(json!({}))]).unwrap();
         assert_eq!(Value::Object(out[0].clone()), json!({"n": 7}));
     }

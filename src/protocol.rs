@@ -244,10 +244,7 @@ impl Reply {
 }
 
 pub fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -260,7 +257,13 @@ mod tests {
             name: "add".into(),
             scope: GLOBAL_SCOPE.into(),
             description: String::new(),
-            parameters: vec![Param { name: "a".into(), kind: ParamType::Number, required: true, default: None, description: String::new() }],
+            parameters: vec![Param {
+                name: "a".into(),
+                kind: ParamType::Number,
+                required: true,
+                default: None,
+                description: String::new(),
+            }],
             workflow_id: "w1".into(),
             workflow_name: "Math".into(),
             node_name: "add".into(),

@@ -15,7 +15,11 @@ pub fn check_claim(existing: &FunctionInfo, new: &FunctionDef) -> Result<()> {
     let place = if other.workflow_id == new.workflow_id {
         format!("node '{}' of the same workflow", other.node_name)
     } else {
-        format!("node '{}' of workflow {}, which is active", other.node_name, workflow_label(&other.workflow_name, &other.workflow_id))
+        format!(
+            "node '{}' of workflow {}, which is active",
+            other.node_name,
+            workflow_label(&other.workflow_name, &other.workflow_id)
+        )
     };
     Err(EngineError::InvalidDefinition(format!(
         "The {} is already defined by {place}. Give this function another name, or deactivate that workflow first.",
@@ -23,9 +27,11 @@ pub fn check_claim(existing: &FunctionInfo, new: &FunctionDef) -> Result<()> {
     )))
 }
 
-/// A function is alive while some consumer has beaten within the stale limit.
-pub fn info(def: FunctionDef, last_seen: Option<u64>, settings: &Settings) -> FunctionInfo {
-    let live = last_seen.is_some_and(|seen| seen + settings.stale_after().as_millis() as u64 >= now_ms());
+/// A function is alive while one of its current consumers has beaten within the stale
+/// limit; `stopped_at` is when its last consumer stopped, so it counts as seen until then.
+pub fn info(def: FunctionDef, newest_beat: Option<u64>, stopped_at: Option<u64>, settings: &Settings) -> FunctionInfo {
+    let live = newest_beat.is_some_and(|beat| beat + settings.stale_after().as_millis() as u64 >= now_ms());
+    let last_seen = newest_beat.max(stopped_at);
     FunctionInfo { def, live, last_seen }
 }
 
@@ -62,12 +68,14 @@ mod tests {
     #[test]
     fn a_live_name_cannot_be_taken_by_another_node() {
         let settings = resolve(&Options::default(), |_| None).unwrap();
-        let live = info(def("w1", "A"), Some(now_ms()), &settings);
+        let live = info(def("w1", "A"), Some(now_ms()), None, &settings);
         assert!(check_claim(&live, &def("w1", "A")).is_ok());
         let error = check_claim(&live, &def("w2", "B")).unwrap_err().to_string();
         assert!(error.contains("workflow 'WF w1' (id w1), which is active"), "{error}");
-        let dead = info(def("w1", "A"), Some(now_ms() - 3_600_000), &settings);
+        let dead = info(def("w1", "A"), Some(now_ms() - 3_600_000), None, &settings);
         assert!(!dead.live);
+        let stopped = info(def("w1", "A"), None, Some(now_ms()), &settings);
+        assert!(!stopped.live && !inactive_for_good(stopped.last_seen, &settings));
         assert!(check_claim(&dead, &def("w2", "B")).is_ok());
         assert!(inactive_for_good(dead.last_seen, &settings));
         assert!(!inactive_for_good(live.last_seen, &settings));

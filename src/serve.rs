@@ -59,9 +59,26 @@ pub async fn serve(backend: Arc<dyn Backend>, def: FunctionDef) -> Result<Served
     let (handoff, calls) = mpsc::channel(HANDOFF_CAPACITY);
     let held = Held::default();
     let cancel = CancellationToken::new();
-    let consuming = Consuming { backend: backend.clone(), def, key: key.clone(), consumer: consumer.clone(), held: held.clone(), handoff, cancel: cancel.clone() };
+    let consuming = Consuming {
+        backend: backend.clone(),
+        def,
+        key: key.clone(),
+        consumer: consumer.clone(),
+        held: held.clone(),
+        handoff,
+        cancel: cancel.clone(),
+    };
     let task = tokio::spawn(consuming.run(reader));
-    Ok(Served { key, consumer, backend, calls: tokio::sync::Mutex::new(calls), held, cancel, task: Mutex::new(Some(task)), closed: tokio::sync::OnceCell::new() })
+    Ok(Served {
+        key,
+        consumer,
+        backend,
+        calls: tokio::sync::Mutex::new(calls),
+        held,
+        cancel,
+        task: Mutex::new(Some(task)),
+        closed: tokio::sync::OnceCell::new(),
+    })
 }
 
 impl Served {
@@ -105,7 +122,11 @@ impl Served {
                 calls.close();
                 while let Ok(call) = calls.try_recv() {
                     lock(&self.held).remove(&call.context.call_id);
-                    unstarted.push(Delivered { entry_id: call.context.entry_id.clone(), attempt: call.attempt, call: Ok(to_call(&call)) });
+                    unstarted.push(Delivered {
+                        entry_id: call.context.entry_id.clone(),
+                        attempt: call.attempt,
+                        call: Ok(to_call(&call)),
+                    });
                 }
                 self.backend.release(&self.key, &self.consumer, unstarted).await?;
                 self.backend.deregister(&self.key, &self.consumer).await
@@ -122,12 +143,22 @@ impl Drop for Served {
 }
 
 fn to_call(call: &IncomingCall) -> Call {
-    Call { v: call.context.v, id: call.context.call_id.clone(), items: call.items.clone(), deadline: call.context.deadline, reply_to: call.context.reply_to.clone() }
+    Call {
+        v: call.context.v,
+        id: call.context.call_id.clone(),
+        items: call.items.clone(),
+        deadline: call.context.deadline,
+        reply_to: call.context.reply_to.clone(),
+    }
 }
 
 /// Unique per served function and process; readable in XINFO output.
 fn consumer_name() -> String {
-    let host = std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty()).unwrap_or_else(|| "n8n".into());
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "n8n".into());
     let id = uuid::Uuid::new_v4().simple().to_string();
     format!("{host}:{}:{}", std::process::id(), &id[..8])
 }
@@ -181,7 +212,11 @@ impl Consuming {
     }
 
     /// Reads until cancelled; returns what the last read brought after cancellation.
-    async fn read(self: Arc<Self>, mut reader: Box<dyn Reader>, deliveries: mpsc::Sender<Vec<Delivered>>) -> Vec<Delivered> {
+    async fn read(
+        self: Arc<Self>,
+        mut reader: Box<dyn Reader>,
+        deliveries: mpsc::Sender<Vec<Delivered>>,
+    ) -> Vec<Delivered> {
         let mut backoff = Duration::from_millis(100);
         loop {
             match reader.read(READ_COUNT, &self.cancel).await {
@@ -234,7 +269,15 @@ impl Consuming {
             return None;
         }
         if call.deadline <= now_ms() {
-            let _ = self.backend.answer(&context, &Reply::timed_out("The call waited past its deadline before a Function trigger could take it; it was not run.")).await;
+            let _ = self
+                .backend
+                .answer(
+                    &context,
+                    &Reply::timed_out(
+                        "The call waited past its deadline before a Function trigger could take it; it was not run.",
+                    ),
+                )
+                .await;
             return None;
         }
         lock(&self.held).insert(call.id.clone(), entry.entry_id.clone());

@@ -35,7 +35,7 @@ struct State {
 struct Function {
     def: Option<(FunctionDef, String)>,
     consumers: HashMap<String, u64>,
-    last_seen: Option<u64>,
+    stopped_at: Option<u64>,
     queue: VecDeque<Call>,
     /// Calls handed out and not answered: whether a consumer took a call.
     taken: HashMap<String, u32>,
@@ -43,8 +43,19 @@ struct Function {
 }
 
 impl Function {
+    fn newest_beat(&self) -> Option<u64> {
+        self.consumers.values().max().copied()
+    }
+
     fn new() -> Self {
-        Self { def: None, consumers: HashMap::new(), last_seen: None, queue: VecDeque::new(), taken: HashMap::new(), arrived: Arc::new(Notify::new()) }
+        Self {
+            def: None,
+            consumers: HashMap::new(),
+            stopped_at: None,
+            queue: VecDeque::new(),
+            taken: HashMap::new(),
+            arrived: Arc::new(Notify::new()),
+        }
     }
 }
 
@@ -59,7 +70,7 @@ impl MemoryBackend {
 
     fn info(&self, function: &Function) -> Option<FunctionInfo> {
         let (def, _) = function.def.as_ref()?;
-        Some(registry::info(def.clone(), function.last_seen, &self.settings))
+        Some(registry::info(def.clone(), function.newest_beat(), function.stopped_at, &self.settings))
     }
 }
 
@@ -114,13 +125,13 @@ impl Backend for MemoryBackend {
         let function = state.function(&key);
         function.def = Some((def.clone(), def.version()));
         function.consumers.insert(consumer.to_string(), now);
-        function.last_seen = Some(now);
         Ok(())
     }
 
     async fn deregister(&self, key: &FunctionKey, consumer: &str) -> Result<()> {
         if let Some(function) = self.state().functions.get_mut(key) {
             function.consumers.remove(consumer);
+            function.stopped_at = Some(now_ms());
         }
         Ok(())
     }
@@ -131,8 +142,12 @@ impl Backend for MemoryBackend {
 
     async fn list(&self, scope: Option<&str>) -> Result<Vec<FunctionInfo>> {
         let state = self.state();
-        let mut list: Vec<FunctionInfo> =
-            state.functions.iter().filter(|(key, _)| scope.is_none_or(|s| key.scope == s)).filter_map(|(_, f)| self.info(f)).collect();
+        let mut list: Vec<FunctionInfo> = state
+            .functions
+            .iter()
+            .filter(|(key, _)| scope.is_none_or(|s| key.scope == s))
+            .filter_map(|(_, f)| self.info(f))
+            .collect();
         registry::sort(&mut list);
         Ok(list)
     }
@@ -148,9 +163,9 @@ impl Backend for MemoryBackend {
         if current != version {
             return Ok(Sent::Stale(def.clone()));
         }
-        let live = function.consumers.values().any(|beat| beat + self.settings.stale_after().as_millis() as u64 >= now_ms());
-        if !live && registry::inactive_for_good(function.last_seen, &self.settings) {
-            return Ok(Sent::Inactive { last_seen: function.last_seen });
+        let last_seen = function.newest_beat().max(function.stopped_at);
+        if registry::inactive_for_good(last_seen, &self.settings) {
+            return Ok(Sent::Inactive { last_seen });
         }
         function.queue.push_back(call.clone());
         function.arrived.notify_one();
@@ -189,7 +204,6 @@ impl Backend for MemoryBackend {
         let mut state = self.state();
         let function = state.function(key);
         function.consumers.insert(consumer.to_string(), now);
-        function.last_seen = Some(now);
         // Consumers share this process's fate: nobody dies alone, so nothing to reclaim.
         Ok(Beat::default())
     }

@@ -27,12 +27,17 @@ pub struct Delivered {
 
 /// The outcome of sending a call.
 pub enum Sent {
-    Queued { entry_id: String, reply: oneshot::Receiver<Reply> },
+    Queued {
+        entry_id: String,
+        reply: oneshot::Receiver<Reply>,
+    },
     /// The stored definition changed since the caller validated: check again with this one.
     Stale(FunctionDef),
     Missing,
     /// No Function trigger has beaten for longer than the inactivity limit.
-    Inactive { last_seen: Option<u64> },
+    Inactive {
+        last_seen: Option<u64>,
+    },
 }
 
 /// What the caller learns when its deadline has passed.

@@ -110,17 +110,19 @@ impl RedisBackend {
         }
         let mut pipe = redis::pipe();
         for key in keys {
-            pipe.cmd("HGET").arg(self.keys.definition(key)).arg("json");
+            pipe.cmd("HMGET").arg(self.keys.definition(key)).arg("json").arg("stoppedAt");
             pipe.cmd("ZREVRANGE").arg(self.keys.consumers(key)).arg(0).arg(0).arg("WITHSCORES");
         }
         let mut connection = self.shared().await?;
         let replies: Vec<Value> = pipe.query_async(&mut connection).await.map_err(|e| self.error(e))?;
         let mut out = Vec::with_capacity(keys.len());
         for pair in replies.chunks(2) {
-            let json: Option<String> = FromRedisValue::from_redis_value(pair[0].clone()).ok().flatten();
+            let (json, stopped_at): (Option<String>, Option<u64>) =
+                FromRedisValue::from_redis_value(pair[0].clone()).unwrap_or_default();
             let newest: Vec<(String, f64)> = FromRedisValue::from_redis_value(pair[1].clone()).unwrap_or_default();
             let def = json.and_then(|j| serde_json::from_str::<FunctionDef>(&j).ok());
-            out.push(def.map(|def| registry::info(def, newest.first().map(|(_, score)| *score as u64), &self.settings)));
+            let newest_beat = newest.first().map(|(_, score)| *score as u64);
+            out.push(def.map(|def| registry::info(def, newest_beat, stopped_at, &self.settings)));
         }
         Ok(out)
     }
@@ -152,8 +154,11 @@ impl Backend for RedisBackend {
         // A renamed function must not linger under its old name.
         let owners: HashMap<String, String> = self.query(redis::cmd("HGETALL").arg(self.keys.registry())).await?;
         let owner = def.owner();
-        let retired: Vec<FunctionKey> =
-            owners.iter().filter(|(k, o)| **o == owner && **k != key.as_string()).filter_map(|(k, _)| FunctionKey::parse(k)).collect();
+        let retired: Vec<FunctionKey> = owners
+            .iter()
+            .filter(|(k, o)| **o == owner && **k != key.as_string())
+            .filter_map(|(k, _)| FunctionKey::parse(k))
+            .collect();
         for old in &retired {
             let mut pipe = redis::pipe();
             pipe.cmd("HDEL").arg(self.keys.registry()).arg(old.as_string()).ignore();
@@ -180,7 +185,12 @@ impl Backend for RedisBackend {
     }
 
     async fn deregister(&self, key: &FunctionKey, consumer: &str) -> Result<()> {
-        self.query::<i64>(redis::cmd("ZREM").arg(self.keys.consumers(key)).arg(consumer)).await.map(|_| ())
+        let mut pipe = redis::pipe();
+        pipe.cmd("ZREM").arg(self.keys.consumers(key)).arg(consumer).ignore();
+        pipe.cmd("HSET").arg(self.keys.definition(key)).arg("stoppedAt").arg(now_ms()).ignore();
+        pipe.atomic();
+        let mut connection = self.shared().await?;
+        pipe.query_async::<()>(&mut connection).await.map_err(|e| self.error(e))
     }
 
     async fn describe(&self, key: &FunctionKey) -> Result<Option<FunctionInfo>> {
@@ -189,7 +199,8 @@ impl Backend for RedisBackend {
 
     async fn list(&self, scope: Option<&str>) -> Result<Vec<FunctionInfo>> {
         let names: Vec<String> = self.query(redis::cmd("HKEYS").arg(self.keys.registry())).await?;
-        let keys: Vec<FunctionKey> = names.iter().filter_map(|n| FunctionKey::parse(n)).filter(|k| scope.is_none_or(|s| k.scope == s)).collect();
+        let keys: Vec<FunctionKey> =
+            names.iter().filter_map(|n| FunctionKey::parse(n)).filter(|k| scope.is_none_or(|s| k.scope == s)).collect();
         let mut list: Vec<FunctionInfo> = self.infos(&keys).await?.into_iter().flatten().collect();
         registry::sort(&mut list);
         Ok(list)
@@ -218,12 +229,16 @@ impl Backend for RedisBackend {
             .await;
         let sent = match outcome {
             Ok(parts) => match parts.first().map(String::as_str) {
-                Some("queued") => return Ok(Sent::Queued { entry_id: parts.get(1).cloned().unwrap_or_default(), reply }),
+                Some("queued") => {
+                    return Ok(Sent::Queued { entry_id: parts.get(1).cloned().unwrap_or_default(), reply })
+                }
                 Some("stale") => match parts.get(1).and_then(|j| serde_json::from_str(j).ok()) {
                     Some(def) => Sent::Stale(def),
                     None => Sent::Missing,
                 },
-                Some("inactive") => Sent::Inactive { last_seen: parts.get(1).and_then(|s| s.parse::<f64>().ok()).filter(|s| *s >= 0.0).map(|s| s as u64) },
+                Some("inactive") => Sent::Inactive {
+                    last_seen: parts.get(1).and_then(|s| s.parse::<f64>().ok()).filter(|s| *s >= 0.0).map(|s| s as u64),
+                },
                 _ => Sent::Missing,
             },
             Err(error) => {
@@ -239,7 +254,8 @@ impl Backend for RedisBackend {
         if let Some(inbox) = self.inbox.get() {
             inbox.forget(&call.id);
         }
-        let timeout = serde_json::to_string(&Reply::timed_out(message)).map_err(|e| EngineError::Internal(e.to_string()))?;
+        let timeout =
+            serde_json::to_string(&Reply::timed_out(message)).map_err(|e| EngineError::Internal(e.to_string()))?;
         let parts: Vec<String> = self
             .run(
                 self.scripts
@@ -255,15 +271,18 @@ impl Backend for RedisBackend {
         match (parts.first().map(String::as_str), parts.get(1)) {
             (Some("answered"), Some(json)) => match serde_json::from_str(json) {
                 Ok(reply) => Ok(GaveUp::Answered(reply)),
-                Err(e) => Err(EngineError::Internal(format!("The stored reply of call {} is not readable: {e}", call.id))),
+                Err(e) => {
+                    Err(EngineError::Internal(format!("The stored reply of call {} is not readable: {e}", call.id)))
+                }
             },
             (_, picked_up) => Ok(GaveUp::TimedOut { picked_up: picked_up.is_some_and(|p| p == "1") }),
         }
     }
 
     async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
-        let key = FunctionKey::parse(&context.function)
-            .ok_or_else(|| EngineError::InvalidCallContext(format!("The call context names no function ('{}').", context.function)))?;
+        let key = FunctionKey::parse(&context.function).ok_or_else(|| {
+            EngineError::InvalidCallContext(format!("The call context names no function ('{}').", context.function))
+        })?;
         let json = serde_json::to_string(reply).map_err(|e| EngineError::Internal(e.to_string()))?;
         let stored: i64 = self
             .run(

@@ -110,7 +110,14 @@ impl ClientOptions {
         config::Options {
             url: self.url,
             key_prefix: self.key_prefix,
-            credential: self.credential.map(|c| config::Credential { host: c.host, port: c.port, database: c.database, user: c.user, password: c.password, tls: c.tls }),
+            credential: self.credential.map(|c| config::Credential {
+                host: c.host,
+                port: c.port,
+                database: c.database,
+                user: c.user,
+                password: c.password,
+                tls: c.tls,
+            }),
         }
     }
 }
@@ -150,7 +157,13 @@ impl From<protocol::FunctionInfo> for FunctionInfo {
             parameters: def
                 .parameters
                 .into_iter()
-                .map(|p| ParameterSpec { name: p.name, kind: p.kind.name().to_string(), required: Some(p.required), default: p.default, description: Some(p.description) })
+                .map(|p| ParameterSpec {
+                    name: p.name,
+                    kind: p.kind.name().to_string(),
+                    required: Some(p.required),
+                    default: p.default,
+                    description: Some(p.description),
+                })
                 .collect(),
             name: def.name,
             scope: def.scope,
@@ -166,13 +179,27 @@ impl From<protocol::FunctionInfo> for FunctionInfo {
 
 impl From<protocol::CallContext> for CallContext {
     fn from(c: protocol::CallContext) -> Self {
-        Self { v: c.v, call_id: c.call_id, function: c.function, entry_id: c.entry_id, reply_to: c.reply_to, deadline: c.deadline as f64 }
+        Self {
+            v: c.v,
+            call_id: c.call_id,
+            function: c.function,
+            entry_id: c.entry_id,
+            reply_to: c.reply_to,
+            deadline: c.deadline as f64,
+        }
     }
 }
 
 impl From<CallContext> for protocol::CallContext {
     fn from(c: CallContext) -> Self {
-        Self { v: c.v, call_id: c.call_id, function: c.function, entry_id: c.entry_id, reply_to: c.reply_to, deadline: c.deadline.max(0.0) as u64 }
+        Self {
+            v: c.v,
+            call_id: c.call_id,
+            function: c.function,
+            entry_id: c.entry_id,
+            reply_to: c.reply_to,
+            deadline: c.deadline.max(0.0) as u64,
+        }
     }
 }
 

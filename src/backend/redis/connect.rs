@@ -38,7 +38,11 @@ pub async fn blocking(client: &Client) -> Result<MultiplexedConnection, RedisErr
 }
 
 pub fn is_connection_problem(error: &RedisError) -> bool {
-    error.is_io_error() || error.is_connection_refusal() || error.is_timeout() || error.is_connection_dropped() || error.is_unrecoverable_error()
+    error.is_io_error()
+        || error.is_connection_refusal()
+        || error.is_timeout()
+        || error.is_connection_dropped()
+        || error.is_unrecoverable_error()
 }
 
 /// Maps a Redis failure: unreachable servers name the address and the setting that chose it.
@@ -48,7 +52,9 @@ pub fn engine_error(error: RedisError, address: &str) -> EngineError {
             "Cannot reach Redis at {address}: {error}. Check that Redis runs there and accepts this connection, or change that setting."
         ))
     } else if error.code() == Some("NOAUTH") || error.code() == Some("WRONGPASS") {
-        EngineError::RedisUnavailable(format!("Redis at {address} refused the credentials: {error}. Check the user and password of that setting."))
+        EngineError::RedisUnavailable(format!(
+            "Redis at {address} refused the credentials: {error}. Check the user and password of that setting."
+        ))
     } else {
         EngineError::Internal(format!("Redis at {address} answered with an error: {error}"))
     }

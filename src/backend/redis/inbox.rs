@@ -93,7 +93,8 @@ fn deliver(waiters: &Waiters, call_id: &str, reply: Reply) {
 
 /// Looks up the stored replies of every waiting call, for answers sent while deaf.
 async fn recheck(waiters: &Waiters, shared: &mut ConnectionManager) {
-    let waiting: Vec<(String, String)> = lock(waiters).iter().map(|(id, w)| (id.clone(), w.reply_key.clone())).collect();
+    let waiting: Vec<(String, String)> =
+        lock(waiters).iter().map(|(id, w)| (id.clone(), w.reply_key.clone())).collect();
     for chunk in waiting.chunks(200) {
         let keys: Vec<&str> = chunk.iter().map(|(_, key)| key.as_str()).collect();
         let Ok(stored) = redis::cmd("MGET").arg(&keys).query_async::<Vec<Option<String>>>(shared).await else { return };

@@ -34,8 +34,13 @@ impl RedisReader {
         if let Some(open) = &self.connection {
             return Ok(open.clone());
         }
-        let mut connection = connect::blocking(&self.client).await.map_err(|e| connect::engine_error(e, &self.address))?;
-        let id: i64 = redis::cmd("CLIENT").arg("ID").query_async(&mut connection).await.map_err(|e| connect::engine_error(e, &self.address))?;
+        let mut connection =
+            connect::blocking(&self.client).await.map_err(|e| connect::engine_error(e, &self.address))?;
+        let id: i64 = redis::cmd("CLIENT")
+            .arg("ID")
+            .query_async(&mut connection)
+            .await
+            .map_err(|e| connect::engine_error(e, &self.address))?;
         self.connection = Some((connection.clone(), id));
         Ok((connection, id))
     }
@@ -65,12 +70,18 @@ impl Reader for RedisReader {
         let result = tokio::select! {
             result = &mut read => result,
             _ = cancel.cancelled() => {
+                // The read may not have reached Redis yet when we unblock it: repeat until
+                // it returns, and give up on it (dropping the connection) after 2 s.
                 let mut shared = self.shared.clone();
-                let _: redis::RedisResult<Value> = redis::cmd("CLIENT").arg("UNBLOCK").arg(client_id).query_async(&mut shared).await;
-                match tokio::time::timeout(Duration::from_secs(2), &mut read).await {
-                    Ok(result) => result,
-                    Err(_) => Ok(None),
+                let mut result = Ok(None);
+                for _ in 0..40 {
+                    let _: redis::RedisResult<Value> = redis::cmd("CLIENT").arg("UNBLOCK").arg(client_id).query_async(&mut shared).await;
+                    if let Ok(done) = tokio::time::timeout(Duration::from_millis(50), &mut read).await {
+                        result = done;
+                        break;
+                    }
                 }
+                result
             }
         };
         match result {
@@ -80,7 +91,10 @@ impl Reader for RedisReader {
                 // stream was deleted under us: the caller re-registers.
                 self.connection = None;
                 if error.code() == Some("NOGROUP") {
-                    return Err(EngineError::Internal(format!("The calls stream {} lost its consumer group", self.stream)));
+                    return Err(EngineError::Internal(format!(
+                        "The calls stream {} lost its consumer group",
+                        self.stream
+                    )));
                 }
                 Err(connect::engine_error(error, &self.address))
             }
@@ -90,5 +104,10 @@ impl Reader for RedisReader {
 
 fn entries(reply: Option<StreamReadReply>) -> Vec<Delivered> {
     let Some(reply) = reply else { return Vec::new() };
-    reply.keys.into_iter().flat_map(|key| key.ids).map(|entry| super::delivered(entry.id, entry.map.get("call"), 1)).collect()
+    reply
+        .keys
+        .into_iter()
+        .flat_map(|key| key.ids)
+        .map(|entry| super::delivered(entry.id, entry.map.get("call"), 1))
+        .collect()
 }

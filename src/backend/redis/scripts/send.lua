@@ -10,7 +10,7 @@ if version ~= ARGV[1] then
   return {'stale', redis.call('HGET', KEYS[1], 'json')}
 end
 local newest = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-local last_seen = tonumber(newest[2] or '-1')
+local last_seen = math.max(tonumber(newest[2] or '-1'), tonumber(redis.call('HGET', KEYS[1], 'stoppedAt') or '-1'))
 if last_seen < 0 or last_seen + tonumber(ARGV[3]) < tonumber(ARGV[2]) then
   return {'inactive', tostring(last_seen)}
 end
