@@ -1,0 +1,60 @@
+// Optional: where function calls travel when not the n8n default (N8N_FUNCTIONS_REDIS_URL,
+// else queue mode's QUEUE_BULL_REDIS_*, else in-process memory). A node's credential wins.
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class FunctionsRedisApi implements ICredentialType {
+	name = 'functionsRedisApi';
+
+	displayName = 'Functions Redis';
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-functions';
+
+	properties: INodeProperties[] = [
+		{
+			displayName:
+				'Only needed to use a Redis other than n8n\'s own. Without it, functions use N8N_FUNCTIONS_REDIS_URL, else the queue-mode Redis (QUEUE_BULL_REDIS_*), else run in memory in a single n8n process. Caller and function must use the same Redis.',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Host',
+			name: 'host',
+			type: 'string',
+			default: 'localhost',
+		},
+		{
+			displayName: 'Port',
+			name: 'port',
+			type: 'number',
+			default: 6379,
+		},
+		{
+			displayName: 'Database Number',
+			name: 'database',
+			type: 'number',
+			default: 0,
+		},
+		{
+			displayName: 'User',
+			name: 'user',
+			type: 'string',
+			default: '',
+			hint: 'Leave blank for password-only authentication',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'TLS',
+			name: 'tls',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to connect with TLS (rediss://)',
+		},
+	];
+}

@@ -1,0 +1,144 @@
+// Call Function: calls a function defined by a Function trigger and outputs what it returned.
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	NodeApiError,
+	NodeOperationError,
+} from 'n8n-workflow';
+
+import type { CallRequest } from '../shared/addon-types';
+import { type Functions, getFunctions } from '../shared/client';
+import { optionalRedisCredential } from '../shared/credential';
+import { functionsRedisConnectionTest } from '../shared/credential-test';
+import { toNodeError } from '../shared/node-error';
+import { type Arguments, type MappedParameter, argumentsFromFields, argumentsFromJson, assertSendable } from './arguments';
+import { type CallOptions, placementOf, timeoutMsOf } from './call-options';
+import { callFunctionProperties } from './properties';
+import { type ResultPlacement, errorItem, outputForBatch, outputForItem } from './result-items';
+import { getParameterFields, searchFunctions, searchWorkflows } from './search-methods';
+import { resolveTarget } from './target';
+
+type NodeError = NodeOperationError | NodeApiError;
+
+/** The arguments item `index` passes, read from the chosen parameters mode. */
+function readArguments(context: IExecuteFunctions, index: number): Arguments {
+	if (context.getNodeParameter('parametersMode', index, 'fields') === 'json') {
+		return assertSendable(argumentsFromJson(context.getNodeParameter('parametersJson', index, '{}')));
+	}
+	const values = context.getNodeParameter('arguments.value', index, {}) as Record<string, unknown> | null;
+	const schema = context.getNodeParameter('arguments.schema', index, []) as MappedParameter[] | null;
+	return assertSendable(argumentsFromFields(values, schema));
+}
+
+/** The request item `index` makes ("each" mode) or the target read from it ("once" mode). */
+function readRequest(context: IExecuteFunctions, index: number, timeoutMs: number): CallRequest {
+	const target = resolveTarget(
+		context.getNodeParameter('workflow', index, '', { extractValue: true }),
+		context.getNodeParameter('function', index, '', { extractValue: true }),
+		context.getWorkflow().id,
+	);
+	return { ...target, items: [readArguments(context, index)], timeoutMs };
+}
+
+async function callForEachItem(
+	context: IExecuteFunctions,
+	functions: Functions,
+	items: INodeExecutionData[],
+	placement: ResultPlacement,
+	timeoutMs: number,
+): Promise<INodeExecutionData[]> {
+	const node = context.getNode();
+	const continueOnFail = context.continueOnFail();
+
+	// Read every item's request before sending any: a wrong parameter fails before a call goes out.
+	const requests = items.map((_, index): CallRequest | NodeError => {
+		try {
+			return readRequest(context, index, timeoutMs);
+		} catch (error) {
+			return toNodeError(node, error, index);
+		}
+	});
+	const invalid = requests.find((request): request is NodeError => request instanceof Error);
+	if (invalid && !continueOnFail) throw invalid;
+
+	const outputs = await Promise.all(
+		requests.map(async (request, index): Promise<INodeExecutionData[] | NodeError> => {
+			if (request instanceof Error) return request;
+			try {
+				return outputForItem(items[index], index, await functions.call(request), placement);
+			} catch (error) {
+				return toNodeError(node, error, index);
+			}
+		}),
+	);
+
+	const failed = outputs.find((output): output is NodeError => output instanceof Error);
+	if (failed && !continueOnFail) throw failed;
+	return outputs.flatMap((output, index) => (output instanceof Error ? [errorItem(items[index], index, output)] : output));
+}
+
+async function callOnceWithAllItems(
+	context: IExecuteFunctions,
+	functions: Functions,
+	items: INodeExecutionData[],
+	placement: ResultPlacement,
+	timeoutMs: number,
+): Promise<INodeExecutionData[]> {
+	try {
+		const request = readRequest(context, 0, timeoutMs);
+		request.items = items.map((_, index) => (index === 0 ? request.items[0] : readArguments(context, index)));
+		return outputForBatch(items, await functions.call(request), placement);
+	} catch (error) {
+		const nodeError = toNodeError(context.getNode(), error);
+		if (!context.continueOnFail()) throw nodeError;
+		return items.map((item, index) => errorItem(item, index, nodeError));
+	}
+}
+
+export class CallFunction implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Call Function',
+		name: 'callFunction',
+		icon: { light: 'file:callFunction.svg', dark: 'file:callFunction.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["function"] && $parameter["function"].value ? "Call " + $parameter["function"].value : "" }}',
+		description: 'Calls a function defined by a Function trigger and returns its value',
+		defaults: { name: 'Call Function' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [optionalRedisCredential],
+		properties: callFunctionProperties,
+	};
+
+	methods = {
+		listSearch: { searchWorkflows, searchFunctions },
+		resourceMapping: { getParameterFields },
+		credentialTest: { functionsRedisConnectionTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const options = this.getNodeParameter('options', 0, {}) as CallOptions;
+		const placement = placementOf(options);
+
+		let functions: Functions;
+		let timeoutMs: number;
+		try {
+			timeoutMs = timeoutMsOf(options);
+			functions = await getFunctions(this);
+		} catch (error) {
+			throw toNodeError(this.getNode(), error);
+		}
+
+		const output =
+			this.getNodeParameter('mode', 0, 'each') === 'once'
+				? await callOnceWithAllItems(this, functions, items, placement, timeoutMs)
+				: await callForEachItem(this, functions, items, placement, timeoutMs);
+		return [output];
+	}
+}

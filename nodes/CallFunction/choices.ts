@@ -1,0 +1,76 @@
+// The entries of Call Function's "Workflow" and "Function" dropdowns, from the addon's
+// list of registered functions (always fresh: never cached).
+import type { INodeListSearchItems } from 'n8n-workflow';
+
+import type { FunctionInfo, ParameterSpec } from '../shared/addon-types';
+import { GLOBAL_SCOPE, THIS_WORKFLOW } from '../shared/scope';
+
+function matches(filter: string | undefined, ...texts: string[]): boolean {
+	const wanted = filter?.trim().toLowerCase();
+	if (!wanted) return true;
+	return texts.some((text) => text.toLowerCase().includes(wanted));
+}
+
+function countLabel(count: number): string {
+	return count === 1 ? '1 function' : `${count} functions`;
+}
+
+function byName(a: INodeListSearchItems, b: INodeListSearchItems): number {
+	return a.name.localeCompare(b.name);
+}
+
+export interface CurrentWorkflow {
+	id?: string;
+	name?: string;
+}
+
+/**
+ * "Global Functions", "This Workflow", then every other workflow that registered functions,
+ * by name. Every entry's value is a scope (THIS_WORKFLOW stands for the current workflow).
+ */
+export function workflowChoices(
+	functions: FunctionInfo[],
+	current: CurrentWorkflow,
+	filter?: string,
+): INodeListSearchItems[] {
+	const counts = new Map<string, { name: string; count: number }>();
+	for (const info of functions) {
+		const entry = counts.get(info.scope) ?? { name: info.workflowName || info.workflowId || info.scope, count: 0 };
+		entry.count += 1;
+		counts.set(info.scope, entry);
+	}
+	const countIn = (scope: string | undefined) => (scope ? (counts.get(scope)?.count ?? 0) : 0);
+
+	const fixed: INodeListSearchItems[] = [
+		{ name: 'Global Functions', value: GLOBAL_SCOPE, description: countLabel(countIn(GLOBAL_SCOPE)) },
+		{
+			name: current.name ? `This Workflow (${current.name})` : 'This Workflow',
+			value: THIS_WORKFLOW,
+			description: countLabel(countIn(current.id)),
+		},
+	];
+	const others: INodeListSearchItems[] = [];
+	for (const [scope, { name, count }] of counts) {
+		if (scope === GLOBAL_SCOPE || scope === current.id) continue;
+		others.push({ name, value: scope, description: `${countLabel(count)} · id ${scope}` });
+	}
+	return [...fixed, ...others.sort(byName)].filter((item) => matches(filter, item.name, String(item.value)));
+}
+
+/** "(a: number, b?: string)": a function's parameters at a glance. */
+export function signatureOf(parameters: ParameterSpec[]): string {
+	const parts = parameters.map((p) => `${p.name}${p.required ? '' : '?'}: ${p.type}`);
+	return `(${parts.join(', ')})`;
+}
+
+/** The functions of one scope; a function no running trigger serves is marked "(inactive)". */
+export function functionChoices(functions: FunctionInfo[], filter?: string): INodeListSearchItems[] {
+	return functions
+		.filter((info) => matches(filter, info.name))
+		.map((info) => ({
+			name: info.live ? info.name : `${info.name} (inactive)`,
+			value: info.name,
+			description: [signatureOf(info.parameters), info.description].filter(Boolean).join(' · '),
+		}))
+		.sort(byName);
+}

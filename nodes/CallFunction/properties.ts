@@ -1,0 +1,169 @@
+// Call Function's parameters, as n8n's editor shows them.
+import type { INodeProperties } from 'n8n-workflow';
+
+import { GLOBAL_SCOPE } from '../shared/scope';
+
+/** Names of the methods the editor calls for live lists and fields (see search-methods.ts). */
+export const SEARCH_WORKFLOWS = 'searchWorkflows';
+export const SEARCH_FUNCTIONS = 'searchFunctions';
+export const GET_PARAMETER_FIELDS = 'getParameterFields';
+
+/**
+ * n8n builds the editor's list and field requests on a stand-in workflow without an id, but
+ * the editor resolves expressions in the parameters it sends: this one carries the id of the
+ * workflow being edited, so "This Workflow" can be looked up there too.
+ */
+export const CURRENT_WORKFLOW_ID = 'currentWorkflowId';
+
+export const callFunctionProperties: INodeProperties[] = [
+	{
+		displayName: 'Current Workflow ID',
+		name: CURRENT_WORKFLOW_ID,
+		type: 'hidden',
+		default: '={{ $workflow.id }}',
+	},
+	{
+		displayName: 'Workflow',
+		name: 'workflow',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'Where the function is defined: its workflow (for functions of scope "This Workflow") or the global functions',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: SEARCH_WORKFLOWS, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: `e.g. fnExampleAdd01, or ${GLOBAL_SCOPE} for global functions`,
+			},
+		],
+	},
+	{
+		displayName: 'Function',
+		name: 'function',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		typeOptions: { loadOptionsDependsOn: ['workflow.value'] },
+		description: 'The function to call. Functions whose workflow is not active are marked "(inactive)".',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: SEARCH_FUNCTIONS, searchable: true },
+			},
+			{
+				displayName: 'By Name',
+				name: 'name',
+				type: 'string',
+				placeholder: 'e.g. add',
+			},
+		],
+	},
+	{
+		displayName: 'Parameters Mode',
+		name: 'parametersMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Fields', value: 'fields', description: "One field per parameter the function declares" },
+			{ name: 'JSON', value: 'json', description: 'An object with one key per parameter, e.g. from an expression' },
+		],
+		default: 'fields',
+	},
+	{
+		displayName: 'Parameters',
+		name: 'arguments',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		typeOptions: {
+			loadOptionsDependsOn: ['workflow.value', 'function.value'],
+			resourceMapper: {
+				resourceMapperMethod: GET_PARAMETER_FIELDS,
+				mode: 'add',
+				fieldWords: { singular: 'parameter', plural: 'parameters' },
+				addAllFields: true,
+				supportAutoMap: false,
+			},
+		},
+		displayOptions: { show: { parametersMode: ['fields'] } },
+	},
+	{
+		displayName: 'Parameters (JSON)',
+		name: 'parametersJson',
+		type: 'json',
+		default: '{}',
+		description: 'An object with one key per parameter, e.g. {{ { a: $json.a, b: $json.b } }}',
+		displayOptions: { show: { parametersMode: ['json'] } },
+	},
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Call Once for Each Item',
+				value: 'each',
+				description: 'One call per input item, sent at the same time; results keep the input order',
+			},
+			{
+				name: 'Call Once with All Items',
+				value: 'once',
+				description: "One call whose execution starts with one item per input item",
+			},
+		],
+		default: 'each',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Put Result In',
+				name: 'putResultIn',
+				type: 'options',
+				options: [
+					{
+						name: 'Output Items',
+						value: 'outputItems',
+						description: 'The returned value becomes the output: an array gives one item per element, an object one item, anything else {value}',
+					},
+					{
+						name: 'Field of Input Item',
+						value: 'field',
+						description: 'The input item, with the returned value in one of its fields',
+					},
+				],
+				default: 'outputItems',
+			},
+			{
+				displayName: 'Result Field',
+				name: 'resultField',
+				type: 'string',
+				default: 'result',
+				description: 'The field of the input item that receives the returned value',
+				displayOptions: { show: { putResultIn: ['field'] } },
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 0.001 },
+				default: 30,
+				description: 'How long to wait for the function to return before failing',
+			},
+		],
+	},
+];

@@ -1,0 +1,79 @@
+// What Call Function's editor asks the addon for: the workflows and functions of its two
+// dropdowns and the fields of the chosen function's parameters. Always live, never cached.
+import type {
+	ILoadOptionsFunctions,
+	INodeListSearchResult,
+	ResourceMapperFields,
+} from 'n8n-workflow';
+
+import { getFunctions } from '../shared/client';
+import { toNodeError } from '../shared/node-error';
+import { describeScope, resolveScope } from '../shared/scope';
+import { functionChoices, workflowChoices } from './choices';
+import { toMapperFields } from './mapper-fields';
+import { CURRENT_WORKFLOW_ID } from './properties';
+import { type CallTarget, resolveTarget } from './target';
+
+function currentValue(context: ILoadOptionsFunctions, parameter: string): unknown {
+	return context.getCurrentNodeParameter(parameter, { extractValue: true });
+}
+
+function hasValue(value: unknown): boolean {
+	return typeof value === 'string' && value.trim() !== '';
+}
+
+/** The id of the workflow being edited: from the context, else as the editor resolved it for us. */
+function editedWorkflowId(context: ILoadOptionsFunctions): string | undefined {
+	const fromContext = context.getWorkflow().id;
+	if (fromContext) return fromContext;
+	const resolved = context.getCurrentNodeParameter(CURRENT_WORKFLOW_ID);
+	// An unresolved expression ("={{ $workflow.id }}") means the editor did not resolve it.
+	return typeof resolved === 'string' && resolved !== '' && !resolved.startsWith('=') ? resolved : undefined;
+}
+
+export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	try {
+		const functions = await getFunctions(this);
+		const current = { id: editedWorkflowId(this), name: this.getWorkflow().name };
+		return { results: workflowChoices(await functions.list(), current, filter) };
+	} catch (error) {
+		throw toNodeError(this.getNode(), error);
+	}
+}
+
+export async function searchFunctions(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const workflowValue = currentValue(this, 'workflow');
+	if (!hasValue(workflowValue)) return { results: [] };
+	try {
+		const functions = await getFunctions(this);
+		const scope = resolveScope(workflowValue, editedWorkflowId(this));
+		return { results: functionChoices(await functions.list(scope), filter) };
+	} catch (error) {
+		throw toNodeError(this.getNode(), error);
+	}
+}
+
+export async function getParameterFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const workflowValue = currentValue(this, 'workflow');
+	const functionValue = currentValue(this, 'function');
+	if (!hasValue(workflowValue) || !hasValue(functionValue)) {
+		return { fields: [], emptyFieldsNotice: 'Choose a workflow and a function first.' };
+	}
+	let target: CallTarget;
+	try {
+		target = resolveTarget(workflowValue, functionValue, editedWorkflowId(this));
+		const info = await (await getFunctions(this)).describe(target.scope, target.name);
+		if (!info) {
+			return {
+				fields: [],
+				emptyFieldsNotice: `No function "${target.name}" is registered in ${describeScope(target.scope)}. Activate the workflow that defines it, then refresh.`,
+			};
+		}
+		if (info.parameters.length === 0) {
+			return { fields: [], emptyFieldsNotice: `The function "${info.name}" takes no parameters.` };
+		}
+		return { fields: toMapperFields(info.parameters) };
+	} catch (error) {
+		throw toNodeError(this.getNode(), error);
+	}
+}

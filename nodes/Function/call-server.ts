@@ -1,0 +1,130 @@
+// The Function trigger's consumer loop: takes calls from the served function, starts one
+// execution per call without waiting for it, and reports each execution's end so a call
+// nothing returned from is answered with an error instead of leaving its caller waiting.
+import type { IRun } from 'n8n-workflow';
+
+import type { CallContext, IncomingCall } from '../shared/addon-types';
+import { errorMessage } from '../shared/functions-error';
+import { type ExecutionOutcome, outcomeOfRejection, outcomeOfRun } from './execution-outcome';
+
+/** What the loop needs from a served function (Served in shared/client.ts). */
+export interface CallSource {
+	next(): Promise<IncomingCall[]>;
+	finished(context: CallContext, error?: string): Promise<boolean>;
+	close(): Promise<void>;
+}
+
+export interface CallServerLog {
+	debug(message: string, meta?: object): void;
+	warn(message: string, meta?: object): void;
+}
+
+export interface CallServerOptions {
+	source: CallSource;
+	/** Starts the call's execution; settles when it ends (n8n's done promise). */
+	runCall(call: IncomingCall): Promise<IRun | undefined>;
+	/**
+	 * Answers a call with an error unless something already answered it; used when the
+	 * served function can no longer report (closed before the execution ended).
+	 */
+	failUnanswered(context: CallContext, message: string): Promise<unknown>;
+	/** Editor test ("listen for test event"): run the first call only. */
+	oneCallOnly: boolean;
+	/** next() failed for good: n8n should restart the trigger. */
+	onFatal(error: unknown): void;
+	log: CallServerLog;
+}
+
+export const NO_RETURN_MESSAGE = "The function's execution ended without reaching Return from Function";
+export const BUSY_TESTING_MESSAGE =
+	'The function was being tested in the editor, which runs one call only, and another call arrived at the same time. Call it again.';
+
+export class CallServer {
+	private loop: Promise<void> | undefined;
+
+	private closing = false;
+
+	private readonly pending = new Set<Promise<void>>();
+
+	constructor(private readonly options: CallServerOptions) {}
+
+	/** Starts taking calls (once). */
+	start(): void {
+		this.loop ??= this.takeCalls();
+	}
+
+	/** Stops taking calls and waits for the loop; executions still running report later. */
+	async close(): Promise<void> {
+		this.closing = true;
+		await this.options.source.close();
+		await this.loop;
+	}
+
+	/** Settles when every execution started so far has been reported (tests, diagnostics). */
+	async settled(): Promise<void> {
+		while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+	}
+
+	private async takeCalls(): Promise<void> {
+		const { source, oneCallOnly, log } = this.options;
+		while (!this.closing) {
+			let calls: IncomingCall[];
+			try {
+				calls = await source.next();
+			} catch (error) {
+				if (!this.closing) this.options.onFatal(error);
+				return;
+			}
+			if (calls.length === 0) return;
+			log.debug(`Function received ${calls.length} call(s)`);
+
+			if (oneCallOnly) {
+				const [first, ...others] = calls;
+				this.track(first);
+				for (const other of others) this.track(other, BUSY_TESTING_MESSAGE);
+				return;
+			}
+			for (const call of calls) this.track(call);
+		}
+	}
+
+	/** Runs the call (or refuses it with `refusal`) and reports how its execution ended. */
+	private track(call: IncomingCall, refusal?: string): void {
+		const outcome: Promise<ExecutionOutcome> = refusal
+			? Promise.resolve({ ended: true, error: refusal })
+			: this.runAndObserve(call);
+		const report = outcome
+			.then(async (result) => {
+				if (result.ended) await this.report(call.context, result.error);
+			})
+			.catch((error: unknown) => this.options.log.warn(`Call ${call.context.callId} was not reported: ${errorMessage(error)}`))
+			.finally(() => this.pending.delete(report));
+		this.pending.add(report);
+	}
+
+	private runAndObserve(call: IncomingCall): Promise<ExecutionOutcome> {
+		try {
+			return this.options.runCall(call).then(outcomeOfRun, outcomeOfRejection);
+		} catch (error) {
+			return Promise.resolve(outcomeOfRejection(error));
+		}
+	}
+
+	private async report(context: CallContext, error: string | undefined): Promise<void> {
+		const { source, failUnanswered, log } = this.options;
+		try {
+			await source.finished(context, error);
+			return;
+		} catch (finishedError) {
+			log.debug('Served function could not report the end of a call; answering through the client', {
+				callId: context.callId,
+				error: errorMessage(finishedError),
+			});
+		}
+		try {
+			await failUnanswered(context, error ?? NO_RETURN_MESSAGE);
+		} catch (failError) {
+			log.warn(`Could not answer call ${context.callId} of ${context.function}: ${errorMessage(failError)}`);
+		}
+	}
+}

@@ -1,0 +1,79 @@
+// Return from Function: answers the call that started this execution, then passes its
+// items on (without the call context) so the workflow can continue.
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { getFunctions } from '../shared/client';
+import { optionalRedisCredential } from '../shared/credential';
+import { functionsRedisConnectionTest } from '../shared/credential-test';
+import { helpFor } from '../shared/error-help';
+import { toNodeError } from '../shared/node-error';
+import { lookUpCallContext } from './call-context-lookup';
+import { returnFromFunctionProperties } from './properties';
+import { assertReturnable, passThroughItems, valueFromIncomingItems, valueFromJsonParameter } from './return-value';
+
+type RespondWith = 'incomingItems' | 'jsonValue' | 'error';
+
+export class ReturnFromFunction implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Return from Function',
+		name: 'returnFromFunction',
+		icon: { light: 'file:returnFromFunction.svg', dark: 'file:returnFromFunction.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		description: "Hands a value (or an error) back to the Call Function node that called this workflow's function",
+		defaults: { name: 'Return from Function' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [optionalRedisCredential],
+		properties: returnFromFunctionProperties,
+	};
+
+	methods = {
+		credentialTest: { functionsRedisConnectionTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const node = this.getNode();
+		const items = this.getInputData();
+
+		const callContext = lookUpCallContext(this, items);
+		if (!callContext) {
+			throw new NodeOperationError(node, 'Return from Function must come after a Function trigger: there is no call to return from', {
+				description:
+					'Put this node in a workflow that starts with a Function trigger, downstream of it. If a node in between drops fields (e.g. Edit Fields with "Keep Only Set Fields"), keep the field _functionCall. To test, call the function from a Call Function node instead of running this workflow by itself.',
+			});
+		}
+
+		try {
+			const functions = await getFunctions(this);
+			const respondWith = this.getNodeParameter('respondWith', 0, 'incomingItems') as RespondWith;
+			let answered: boolean;
+			if (respondWith === 'error') {
+				const message = String(this.getNodeParameter('errorMessage', 0, '')).trim() || 'The function returned an error';
+				answered = await functions.fail(callContext, message);
+			} else {
+				const value =
+					respondWith === 'jsonValue'
+						? valueFromJsonParameter(this.getNodeParameter('value', 0), isExpression(node.parameters.value))
+						: valueFromIncomingItems(items);
+				answered = await functions.respond(callContext, assertReturnable(value));
+			}
+			if (!answered) {
+				throw new NodeOperationError(node, 'This call was already answered; only the first Return from Function counts', {
+					description: helpFor('ALREADY_ANSWERED'),
+				});
+			}
+		} catch (error) {
+			const nodeError = toNodeError(node, error);
+			if (!this.continueOnFail()) throw nodeError;
+			return [items.map((_, index) => ({ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: index } }))];
+		}
+
+		return [passThroughItems(items)];
+	}
+}
+
+function isExpression(parameter: unknown): boolean {
+	return typeof parameter === 'string' && parameter.startsWith('=');
+}

@@ -1,0 +1,105 @@
+// The nodes' way to the addon: one client per connection setting per process, every
+// call's rejection turned into a FunctionsError.
+import type { FunctionsBase } from 'n8n-workflow';
+
+import { loadAddon } from './addon';
+import type {
+	CallContext,
+	CallRequest,
+	FunctionDefinition,
+	FunctionInfo,
+	FunctionsClient,
+	IncomingCall,
+	RedisCredential,
+	ServedFunction,
+} from './addon-types';
+import { readOptionalCredential } from './credential';
+import { toFunctionsError, withFunctionsErrors } from './functions-error';
+
+/** A function being served; see ServedFunction in index.d.ts. */
+export class Served {
+	constructor(private readonly raw: ServedFunction) {}
+
+	get key(): string {
+		return this.raw.key;
+	}
+
+	async next(): Promise<IncomingCall[]> {
+		return await withFunctionsErrors(this.raw.next());
+	}
+
+	async finished(context: CallContext, error?: string): Promise<boolean> {
+		return await withFunctionsErrors(this.raw.finished(context, error));
+	}
+
+	async close(): Promise<void> {
+		await withFunctionsErrors(this.raw.close());
+	}
+}
+
+/** One connection setting's client; see FunctionsClient in index.d.ts. */
+export class Functions {
+	constructor(private readonly raw: FunctionsClient) {}
+
+	/** "memory" or "redis". */
+	get backend(): string {
+		return this.raw.backend;
+	}
+
+	/** Where calls travel and which setting chose it, without secrets. */
+	get address(): string {
+		return this.raw.address;
+	}
+
+	async serve(definition: FunctionDefinition): Promise<Served> {
+		return new Served(await withFunctionsErrors(this.raw.serve(definition)));
+	}
+
+	async call(request: CallRequest): Promise<unknown> {
+		return (await withFunctionsErrors(this.raw.call(request))) as unknown;
+	}
+
+	async respond(context: CallContext, value: unknown): Promise<boolean> {
+		return await withFunctionsErrors(this.raw.respond(context, value));
+	}
+
+	async fail(context: CallContext, message: string): Promise<boolean> {
+		return await withFunctionsErrors(this.raw.fail(context, message));
+	}
+
+	async list(scope?: string): Promise<FunctionInfo[]> {
+		return await withFunctionsErrors(this.raw.list(scope));
+	}
+
+	async describe(scope: string, name: string): Promise<FunctionInfo | null> {
+		return await withFunctionsErrors(this.raw.describe(scope, name));
+	}
+}
+
+const clients = new Map<string, Functions>();
+
+/** A new client, not cached (credential tests); throws AddonLoadError or FunctionsError. */
+export function createFunctions(credential?: RedisCredential): Functions {
+	const { FunctionsClient } = loadAddon();
+	try {
+		return new Functions(new FunctionsClient(credential ? { credential } : {}));
+	} catch (error) {
+		throw toFunctionsError(error);
+	}
+}
+
+/** The process's client for this connection setting (undefined: from the environment). */
+export function functionsFor(credential?: RedisCredential): Functions {
+	const key = JSON.stringify(credential ?? null);
+	let functions = clients.get(key);
+	if (!functions) {
+		functions = createFunctions(credential);
+		clients.set(key, functions);
+	}
+	return functions;
+}
+
+/** The client for the node running in `context`, honouring its optional credential. */
+export async function getFunctions(context: FunctionsBase): Promise<Functions> {
+	return functionsFor(await readOptionalCredential(context));
+}

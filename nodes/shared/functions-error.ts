@@ -1,0 +1,70 @@
+// The addon rejects with "CODE: human message"; this turns that into a typed error.
+
+export const FUNCTIONS_ERROR_CODES = [
+	'FUNCTION_NOT_FOUND',
+	'FUNCTION_INACTIVE',
+	'INVALID_ARGUMENTS',
+	'INVALID_DEFINITION',
+	'CALL_TIMEOUT',
+	'FUNCTION_FAILED',
+	'REDIS_UNAVAILABLE',
+	'INVALID_CALL_CONTEXT',
+	'ALREADY_ANSWERED',
+	'PAYLOAD_TOO_LARGE',
+	'INVALID_OPTIONS',
+	'INTERNAL',
+] as const;
+
+export type FunctionsErrorCode = (typeof FUNCTIONS_ERROR_CODES)[number];
+
+/** An error of the functions engine, with its stable code and the message without the prefix. */
+export class FunctionsError extends Error {
+	override readonly name = 'FunctionsError';
+
+	constructor(
+		readonly code: FunctionsErrorCode,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+const CODED_MESSAGE = /^([A-Z][A-Z_]*):\s*([\s\S]*)$/;
+
+function isKnownCode(code: string): code is FunctionsErrorCode {
+	return (FUNCTIONS_ERROR_CODES as readonly string[]).includes(code);
+}
+
+/**
+ * A FunctionsError when `error` carries one of the engine's codes, else `error` unchanged
+ * (so unexpected failures keep their stack and type).
+ */
+export function toFunctionsError(error: unknown): unknown {
+	if (error instanceof FunctionsError) return error;
+	const message = error instanceof Error ? error.message : typeof error === 'string' ? error : undefined;
+	if (message === undefined) return error;
+	const match = CODED_MESSAGE.exec(message);
+	if (!match || !isKnownCode(match[1])) return error;
+	const functionsError = new FunctionsError(match[1], match[2].trim());
+	if (error instanceof Error && error.stack) functionsError.stack = error.stack;
+	return functionsError;
+}
+
+/** Awaits `promise` and rethrows its rejection as a FunctionsError where it has a code. */
+export async function withFunctionsErrors<T>(promise: Promise<T>): Promise<T> {
+	try {
+		return await promise;
+	} catch (error) {
+		throw toFunctionsError(error);
+	}
+}
+
+export function errorMessage(error: unknown): string {
+	if (error instanceof Error) return error.message;
+	if (typeof error === 'string') return error;
+	try {
+		return JSON.stringify(error);
+	} catch {
+		return String(error);
+	}
+}
