@@ -25,23 +25,17 @@ export interface CurrentWorkflow {
 }
 
 /**
- * "Global Functions", "This Workflow", then every other workflow that registered functions,
- * by name. Every entry's value is a scope (THIS_WORKFLOW stands for the current workflow).
+ * "Global Functions" and "This Workflow": the only scopes a workflow may call, since a local
+ * function is private to the workflow that defines it. Every entry's value is a scope
+ * (THIS_WORKFLOW stands for the current workflow).
  */
 export function workflowChoices(
 	functions: FunctionInfo[],
 	current: CurrentWorkflow,
 	filter?: string,
 ): INodeListSearchItems[] {
-	const counts = new Map<string, { name: string; count: number }>();
-	for (const info of functions) {
-		const entry = counts.get(info.scope) ?? { name: info.workflowName || info.workflowId || info.scope, count: 0 };
-		entry.count += 1;
-		counts.set(info.scope, entry);
-	}
-	const countIn = (scope: string | undefined) => (scope ? (counts.get(scope)?.count ?? 0) : 0);
-
-	const fixed: INodeListSearchItems[] = [
+	const countIn = (scope: string | undefined) => functions.filter((info) => scope !== undefined && info.scope === scope).length;
+	const choices: INodeListSearchItems[] = [
 		{ name: 'Global Functions', value: GLOBAL_SCOPE, description: countLabel(countIn(GLOBAL_SCOPE)) },
 		{
 			name: current.name ? `This Workflow (${current.name})` : 'This Workflow',
@@ -49,12 +43,7 @@ export function workflowChoices(
 			description: countLabel(countIn(current.id)),
 		},
 	];
-	const others: INodeListSearchItems[] = [];
-	for (const [scope, { name, count }] of counts) {
-		if (scope === GLOBAL_SCOPE || scope === current.id) continue;
-		others.push({ name, value: scope, description: `${countLabel(count)} · id ${scope}` });
-	}
-	return [...fixed, ...others.sort(byName)].filter((item) => matches(filter, item.name, String(item.value)));
+	return choices.filter((item) => matches(filter, item.name, String(item.value)));
 }
 
 /** "(a: number, b?: string)": a function's parameters at a glance. */

@@ -40,7 +40,7 @@ export const callFunctionProperties: INodeProperties[] = [
 				displayName: 'By ID',
 				name: 'id',
 				type: 'string',
-				placeholder: `e.g. fnExampleAdd01, or ${GLOBAL_SCOPE} for global functions`,
+				placeholder: `${GLOBAL_SCOPE} for global functions, or this workflow's ID`,
 			},
 		],
 	},

@@ -6,6 +6,7 @@ import { loadAddon } from './addon';
 import type {
 	CallContext,
 	CallRequest,
+	ClientOptions,
 	FunctionDefinition,
 	FunctionInfo,
 	FunctionsClient,
@@ -78,11 +79,31 @@ export class Functions {
 
 const clients = new Map<string, Functions>();
 
+/** Tests only: what the environment would otherwise decide (see resetClients). */
+let settingsForTests: Pick<ClientOptions, 'url' | 'keyPrefix'> = {};
+
+/**
+ * Tests only: forgets the clients made so far; the next ones use this Redis URL (instead of
+ * N8N_FUNCTIONS_REDIS_URL) and key prefix (instead of N8N_FUNCTIONS_KEY_PREFIX). Jest gives
+ * every test file a copy of process.env that the addon never sees.
+ */
+export function resetClients(settings: Pick<ClientOptions, 'url' | 'keyPrefix'> = {}): void {
+	clients.clear();
+	settingsForTests = { ...settings };
+}
+
+function clientOptions(credential: RedisCredential | undefined): ClientOptions {
+	const { url, keyPrefix } = settingsForTests;
+	const options: ClientOptions = credential ? { credential } : url ? { url } : {};
+	if (keyPrefix) options.keyPrefix = keyPrefix;
+	return options;
+}
+
 /** A new client, not cached (credential tests); throws AddonLoadError or FunctionsError. */
 export function createFunctions(credential?: RedisCredential): Functions {
 	const { FunctionsClient } = loadAddon();
 	try {
-		return new Functions(new FunctionsClient(credential ? { credential } : {}));
+		return new Functions(new FunctionsClient(clientOptions(credential)));
 	} catch (error) {
 		throw toFunctionsError(error);
 	}

@@ -31,6 +31,17 @@ export class FunctionsError extends Error {
 
 const CODED_MESSAGE = /^([A-Z][A-Z_]*):\s*([\s\S]*)$/;
 
+/**
+ * The message of an Error, also of one from another realm: the addon's errors are made in
+ * Node's main context, and `instanceof Error` fails for them in jest's sandbox.
+ */
+function messageOf(error: unknown): string | undefined {
+	if (error instanceof Error) return error.message;
+	if (typeof error !== 'object' || error === null) return undefined;
+	const { message } = error as { message?: unknown };
+	return typeof message === 'string' ? message : undefined;
+}
+
 function isKnownCode(code: string): code is FunctionsErrorCode {
 	return (FUNCTIONS_ERROR_CODES as readonly string[]).includes(code);
 }
@@ -41,12 +52,13 @@ function isKnownCode(code: string): code is FunctionsErrorCode {
  */
 export function toFunctionsError(error: unknown): unknown {
 	if (error instanceof FunctionsError) return error;
-	const message = error instanceof Error ? error.message : typeof error === 'string' ? error : undefined;
+	const message = typeof error === 'string' ? error : messageOf(error);
 	if (message === undefined) return error;
 	const match = CODED_MESSAGE.exec(message);
 	if (!match || !isKnownCode(match[1])) return error;
 	const functionsError = new FunctionsError(match[1], match[2].trim());
-	if (error instanceof Error && error.stack) functionsError.stack = error.stack;
+	const stack = typeof error === 'object' && error !== null ? (error as { stack?: unknown }).stack : undefined;
+	if (typeof stack === 'string' && stack !== '') functionsError.stack = stack;
 	return functionsError;
 }
 
@@ -60,7 +72,8 @@ export async function withFunctionsErrors<T>(promise: Promise<T>): Promise<T> {
 }
 
 export function errorMessage(error: unknown): string {
-	if (error instanceof Error) return error.message;
+	const message = messageOf(error);
+	if (message !== undefined) return message;
 	if (typeof error === 'string') return error;
 	try {
 		return JSON.stringify(error);

@@ -12,7 +12,7 @@ export function resolveScope(selected: unknown, currentWorkflowId: string | unde
 	if (value === '') {
 		throw new GuidedError(
 			'No workflow chosen for the function',
-			'Choose in "Workflow" where the function is defined: "Global Functions", "This Workflow", or another workflow.',
+			'Choose in "Workflow" where the function is defined: "Global Functions" or "This Workflow".',
 		);
 	}
 	if (value !== THIS_WORKFLOW) return value;

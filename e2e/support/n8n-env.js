@@ -1,0 +1,71 @@
+// The environment of each n8n process: built from scratch, so nothing from the test runner
+// (NODE_ENV=test makes n8n refuse to load nodes) or from the developer's shell leaks in.
+'use strict';
+const path = require('node:path');
+const { nodeBinDir } = require('./cache-paths');
+const { postgresSettings } = require('./postgres');
+const { queueRedisEnv } = require('./redis');
+
+const PASSED_THROUGH = ['HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SHELL', 'RUST_LOG', 'RUST_BACKTRACE'];
+
+function pick(names) {
+	return Object.fromEntries(names.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
+}
+
+/** What every process of a run shares (main, workers, CLI commands). */
+function sharedEnv(run) {
+	const env = {
+		...pick(PASSED_THROUGH),
+		PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}`,
+		NODE_ENV: 'production',
+		N8N_USER_FOLDER: run.userFolder,
+		N8N_ENCRYPTION_KEY: run.encryptionKey,
+		N8N_CUSTOM_EXTENSIONS: run.extensionFolder,
+		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
+		N8N_LOG_OUTPUT: 'console',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_RUNNERS_MODE: 'internal',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+		N8N_SECURE_COOKIE: 'false', // plain http on loopback
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5', // stopping a run should not take 30 s
+	};
+	if (run.mode === 'regular') {
+		// One process, SQLite, no Redis anywhere: the addon must pick its in-process backend.
+		return { ...env, DB_TYPE: 'sqlite' };
+	}
+	return {
+		...env,
+		// A developer's N8N_FUNCTIONS_* settings reach the addon; the key prefix is per run.
+		...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('N8N_FUNCTIONS_'))),
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: postgresSettings.host,
+		DB_POSTGRESDB_PORT: String(postgresSettings.port),
+		DB_POSTGRESDB_USER: postgresSettings.user,
+		DB_POSTGRESDB_PASSWORD: postgresSettings.password,
+		DB_POSTGRESDB_DATABASE: run.database,
+		EXECUTIONS_MODE: 'queue',
+		...queueRedisEnv(),
+		QUEUE_BULL_PREFIX: `${run.keyPrefix}bull`,
+		N8N_REDIS_KEY_PREFIX: `${run.keyPrefix}n8n`,
+		N8N_FUNCTIONS_KEY_PREFIX: `${run.keyPrefix}fn:`,
+	};
+}
+
+function mainEnv(run, { port, brokerPort }) {
+	return { ...sharedEnv(run), N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
+}
+
+function workerEnv(run, { healthPort, brokerPort }) {
+	return {
+		...sharedEnv(run),
+		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+		QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+	};
+}
+
+module.exports = { sharedEnv, mainEnv, workerEnv };
