@@ -53,4 +53,4 @@ function packageExtension(parent) {
 	return { folder, entries, hasNodes };
 }
 
-module.exports = { packageExtension, repoRoot };
+module.exports = { packageExtension, assertNoShadowingWorkflow, repoRoot };

@@ -20,7 +20,6 @@ function sharedEnv(run) {
 		NODE_ENV: 'production',
 		N8N_USER_FOLDER: run.userFolder,
 		N8N_ENCRYPTION_KEY: run.encryptionKey,
-		N8N_CUSTOM_EXTENSIONS: run.extensionFolder,
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
 		N8N_LOG_OUTPUT: 'console',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -32,6 +31,9 @@ function sharedEnv(run) {
 		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 		N8N_SECURE_COOKIE: 'false', // plain http on loopback
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5', // stopping a run should not take 30 s
+		// Installed as a package, n8n finds it in the user folder; as a custom extension, here.
+		...(run.extensionFolder ? { N8N_CUSTOM_EXTENSIONS: run.extensionFolder } : {}),
+		...run.env, // what a test adds (startN8nTopology's `env`)
 	};
 	if (run.mode === 'regular') {
 		// One process, SQLite, no Redis anywhere: the addon must pick its in-process backend.
@@ -51,21 +53,29 @@ function sharedEnv(run) {
 		...queueRedisEnv(),
 		QUEUE_BULL_PREFIX: `${run.keyPrefix}bull`,
 		N8N_REDIS_KEY_PREFIX: `${run.keyPrefix}n8n`,
-		N8N_FUNCTIONS_KEY_PREFIX: `${run.keyPrefix}fn:`,
+		N8N_FUNCTIONS_KEY_PREFIX: functionsKeyPrefix(run),
 	};
 }
 
-function mainEnv(run, { port, brokerPort }) {
-	return { ...sharedEnv(run), N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
+/** This package's key prefix in queue mode (N8N_FUNCTIONS_KEY_PREFIX), fresh per run. */
+function functionsKeyPrefix(run) {
+	return `${run.keyPrefix}fn:`;
 }
 
-function workerEnv(run, { healthPort, brokerPort }) {
+// E2E_PROCESS_NAME says which process ran something (readable as $env.E2E_PROCESS_NAME where
+// N8N_BLOCK_ENV_ACCESS_IN_NODE=false).
+function mainEnv(run, { port, brokerPort }) {
+	return { ...sharedEnv(run), E2E_PROCESS_NAME: 'main', N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
+}
+
+function workerEnv(run, { name, healthPort, brokerPort }) {
 	return {
 		...sharedEnv(run),
+		E2E_PROCESS_NAME: name,
 		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 		QUEUE_HEALTH_CHECK_PORT: String(healthPort),
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 	};
 }
 
-module.exports = { sharedEnv, mainEnv, workerEnv };
+module.exports = { sharedEnv, mainEnv, workerEnv, functionsKeyPrefix };

@@ -31,21 +31,28 @@ function queueRedisEnv(settings = redisSettings()) {
 	return env;
 }
 
-/** Calls `fn(keys)` for every batch of keys starting with `prefix`, through n8n's own ioredis. */
-async function scanKeys(n8nDir, prefix, fn) {
+/** Runs `fn(client)` with a fresh connection through n8n's own ioredis, closed afterwards. */
+async function withRedis(n8nDir, fn) {
 	const Redis = createRequire(path.join(n8nDir, 'package.json'))('ioredis');
 	const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 });
 	try {
 		await client.connect();
+		return await fn(client);
+	} finally {
+		client.disconnect();
+	}
+}
+
+/** Calls `fn(keys, client)` for every batch of keys starting with `prefix`. */
+function scanKeys(n8nDir, prefix, fn) {
+	return withRedis(n8nDir, async (client) => {
 		let cursor = '0';
 		do {
 			const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
 			if (keys.length) await fn(keys, client);
 			cursor = next;
 		} while (cursor !== '0');
-	} finally {
-		client.disconnect();
-	}
+	});
 }
 
 async function listKeys(n8nDir, prefix) {
@@ -58,4 +65,9 @@ function deleteKeys(n8nDir, prefix) {
 	return scanKeys(n8nDir, prefix, (keys, client) => client.del(...keys));
 }
 
-module.exports = { redisUrl, redisSettings, queueRedisEnv, listKeys, deleteKeys };
+/** XLEN of a stream (0 when it does not exist). */
+function streamLength(n8nDir, key) {
+	return withRedis(n8nDir, (client) => client.xlen(key));
+}
+
+module.exports = { redisUrl, redisSettings, queueRedisEnv, listKeys, deleteKeys, streamLength };

@@ -1,5 +1,12 @@
-// n8n's internal REST API, as the editor uses it: owner setup, login cookie, workflows, executions.
+// n8n's internal REST API, as the editor uses it: owner setup, login cookie, workflows,
+// executions, and the dynamic node parameters (live dropdowns and fields) of a node.
 'use strict';
+const { createRequire } = require('node:module');
+const path = require('node:path');
+const { n8nDir } = require('./cache-paths');
+
+// n8n sends an execution's data as flatted JSON (circular references allowed).
+const flatted = createRequire(path.join(n8nDir, 'package.json'))('flatted');
 
 const OWNER = { email: 'owner@e2e.test', firstName: 'E2e', lastName: 'Owner', password: 'E2e-owner-password-1' };
 const BROWSER_ID = 'n8n-nodes-functions-e2e'; // the session cookie is bound to it
@@ -40,22 +47,58 @@ class RestClient {
 	/** Publishes the workflow's current version; the running main starts its triggers. */
 	async activate(id) {
 		const { versionId } = await this.getWorkflow(id);
+		return this.publish(id, versionId);
+	}
+
+	/** Publishes a saved version (the editor's "Publish"): it replaces the active one. */
+	publish(id, versionId) {
 		return this.request('POST', `/workflows/${id}/activate`, { versionId });
+	}
+
+	/**
+	 * Saves the workflow as the editor does (PATCH with its nodes and connections), after
+	 * `change(workflow)` edited them; returns the saved workflow with its new versionId.
+	 */
+	async saveWorkflow(id, change) {
+		const workflow = await this.getWorkflow(id);
+		change(workflow);
+		const { name, nodes, connections, settings } = workflow;
+		return this.request('PATCH', `/workflows/${id}`, { name, nodes, connections, settings });
 	}
 
 	deactivate(id) {
 		return this.request('POST', `/workflows/${id}/deactivate`, {});
 	}
 
-	/** The recorded executions of a workflow, newest first. */
+	/** The recorded executions of a workflow (the newest 100), newest first. */
 	async executions(workflowId) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const data = await this.request('GET', `/executions?filter=${filter}`);
+		const data = await this.request('GET', `/executions?limit=100&filter=${filter}`);
 		return data.results;
 	}
 
-	execution(id) {
-		return this.request('GET', `/executions/${id}`);
+	/** One execution with its data parsed (`data.resultData.runData[node][run].data.main[0]`: items). */
+	async execution(id) {
+		const execution = await this.request('GET', `/executions/${id}`);
+		if (typeof execution.data === 'string') execution.data = flatted.parse(execution.data);
+		return execution;
+	}
+
+	/**
+	 * What the editor asks for a node's parameter with a list or fields loaded by the node:
+	 * `kind` 'resource-locator-results' (a dropdown: listSearch method) or
+	 * 'resource-mapper-fields' (generated fields: resourceMapping method).
+	 */
+	dynamicParameters(kind, { nodeType, version = 1, path: parameterPath, methodName, parameters, workflowId, filter }) {
+		const body = {
+			nodeTypeAndVersion: { name: nodeType, version },
+			path: parameterPath,
+			methodName,
+			currentNodeParameters: parameters,
+			workflowId,
+		};
+		if (filter !== undefined) body.filter = filter;
+		return this.request('POST', `/dynamic-node-parameters/${kind}`, body);
 	}
 }
 

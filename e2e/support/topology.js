@@ -1,5 +1,6 @@
 // Starts a real n8n for a test: queue mode (main + workers, PostgreSQL, Redis) or regular
-// mode (one process, SQLite), with this package as a custom extension, and stops it again.
+// mode (one process, SQLite), with this package installed (as a custom extension or from its
+// npm tarball), and stops it again.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -8,11 +9,12 @@ const { n8nDir } = require('./cache-paths');
 const { cleanupRegistry } = require('./cleanup-registry');
 const { packageExtension } = require('./extension-folder');
 const { freePorts } = require('./free-port');
-const { sharedEnv, mainEnv, workerEnv } = require('./n8n-env');
+const { sharedEnv, mainEnv, workerEnv, functionsKeyPrefix } = require('./n8n-env');
 const { startN8n, runN8nCommand } = require('./n8n-process');
 const { phaseTimer } = require('./phase-timer');
 const { createDatabase, dropDatabase } = require('./postgres');
-const { deleteKeys, listKeys } = require('./redis');
+const { installPackage, PACKAGE_NAME } = require('./package-install');
+const { deleteKeys, listKeys, streamLength } = require('./redis');
 const { RestClient } = require('./rest-client');
 const { createRunFolder } = require('./run-folder');
 const { waitUntil, answers200 } = require('./wait-until');
@@ -33,11 +35,17 @@ function waitReady(proc, url, timeoutMs) {
  * @param {object} options
  * @param {'queue'|'regular'} [options.mode]
  * @param {number} [options.workers] queue mode only
- * @param {string[]} [options.workflowFiles] imported before n8n starts (node types rewritten to CUSTOM.*)
+ * @param {number} [options.workerConcurrency] `n8n worker --concurrency` (n8n's default: 10)
+ * @param {'extension'|'package'} [options.install] the package as a custom extension
+ *   (N8N_CUSTOM_EXTENSIONS, node types CUSTOM.*) or its `npm pack` tarball installed into the
+ *   user folder's nodes/ as n8n's installer does (node types n8n-nodes-functions.*)
+ * @param {Record<string,string>} [options.env] added to every n8n process's environment
+ * @param {string[]} [options.workflowFiles] imported before n8n starts
  */
-async function startN8nTopology({ mode = 'queue', workers = 1, workflowFiles = [] } = {}) {
+async function startN8nTopology({ mode = 'queue', workers = 1, workerConcurrency, install = 'extension', env: extraEnv = {}, workflowFiles = [] } = {}) {
 	const timer = phaseTimer();
 	const run = createRunFolder(mode);
+	run.env = extraEnv;
 	const failuresBefore = globalThis.__n8nE2eFailures ?? 0; // counted by e2e/support/jest-environment.js
 	const topology = { mode, run, timer, workers: [], log: (line) => console.log(`[e2e ${mode}] ${line}`) };
 	topology.processes = () => [topology.main, ...topology.workers].filter(Boolean);
@@ -46,16 +54,23 @@ async function startN8nTopology({ mode = 'queue', workers = 1, workflowFiles = [
 	topology.stop = (options) => stopTopology(topology, unregisterCleanups, options);
 	try {
 		await timer.time('install check', () => ensureN8nInstalled({ log: () => {} }));
-		const extension = packageExtension(run.extensionParent);
-		run.extensionFolder = extension.folder;
-		topology.extension = extension;
+		if (install === 'package') {
+			topology.extension = await timer.time('npm pack + install', () => installPackage({ userFolder: run.userFolder, packDir: path.join(run.dir, 'pack') }));
+			topology.nodeTypePrefix = `${PACKAGE_NAME}.`;
+		} else {
+			topology.extension = packageExtension(run.extensionParent);
+			run.extensionFolder = topology.extension.folder;
+			topology.nodeTypePrefix = 'CUSTOM.';
+		}
+		/** The type name of one of this package's nodes in this topology, e.g. nodeType('callFunction'). */
+		topology.nodeType = (name) => topology.nodeTypePrefix + name;
 
 		if (mode === 'queue') {
 			createDatabase(run.database);
 			unregisterCleanups.push(cleanupRegistry().add(() => dropDatabase(run.database)));
 		}
 		const env = sharedEnv(run);
-		topology.workflows = readWorkflows(workflowFiles);
+		topology.workflows = readWorkflows(workflowFiles, topology.nodeTypePrefix);
 		if (topology.workflows.length) {
 			// Importing first also migrates the fresh database, so main and workers can start together.
 			const file = writeImportFile(topology.workflows, path.join(run.dir, 'import', 'workflows.json'));
@@ -64,23 +79,32 @@ async function startN8nTopology({ mode = 'queue', workers = 1, workflowFiles = [
 
 		const [port, mainBroker, ...workerPorts] = await freePorts(2 + 2 * (mode === 'queue' ? workers : 0));
 		topology.baseUrl = `http://127.0.0.1:${port}`;
-		const startMain = () => {
-			topology.main = startN8n({ name: 'main', args: ['start'], env: mainEnv(run, { port, brokerPort: mainBroker }), logDir: run.logDir });
-			return timer.time('main ready', () => waitReady(topology.main, `${topology.baseUrl}/healthz/readiness`, MAIN_READY_MS));
+		let mainStarts = 0;
+		/** Starts main (again, after stopMain: same environment, database and user folder). */
+		topology.startMain = () => {
+			if (topology.main && !topology.main.hasExited()) throw new Error('main is already running');
+			mainStarts += 1;
+			const name = mainStarts === 1 ? 'main' : `main-${mainStarts}`;
+			topology.main = startN8n({ name, args: ['start'], env: mainEnv(run, { port, brokerPort: mainBroker }), logDir: run.logDir });
+			return timer.time(`${name} ready`, () => waitReady(topology.main, `${topology.baseUrl}/healthz/readiness`, MAIN_READY_MS));
 		};
+		/** SIGTERM to main only (workers keep running), resolved when it has exited. */
+		topology.stopMain = () => timer.time('stop main', () => topology.main.stop());
+		const concurrencyArgs = workerConcurrency ? [`--concurrency=${workerConcurrency}`] : [];
 		const startWorkers = () =>
 			Promise.all(
 				Array.from({ length: mode === 'queue' ? workers : 0 }, (_, i) => {
 					const [healthPort, brokerPort] = workerPorts.slice(2 * i, 2 * i + 2);
-					const worker = startN8n({ name: `worker-${i + 1}`, args: ['worker'], env: workerEnv(run, { healthPort, brokerPort }), logDir: run.logDir });
+					const name = `worker-${i + 1}`;
+					const worker = startN8n({ name, args: ['worker', ...concurrencyArgs], env: workerEnv(run, { name, healthPort, brokerPort }), logDir: run.logDir });
 					topology.workers.push(worker);
-					return timer.time(`${worker.name} ready`, () => waitReady(worker, `http://127.0.0.1:${healthPort}/healthz/readiness`, WORKER_READY_MS));
+					return timer.time(`${name} ready`, () => waitReady(worker, `http://127.0.0.1:${healthPort}/healthz/readiness`, WORKER_READY_MS));
 				}),
 			);
 		if (topology.workflows.length) {
-			await Promise.all([startMain(), startWorkers()]);
+			await Promise.all([topology.startMain(), startWorkers()]);
 		} else {
-			await startMain(); // main migrates the database first
+			await topology.startMain(); // main migrates the database first
 			await startWorkers();
 		}
 
@@ -91,7 +115,9 @@ async function startN8nTopology({ mode = 'queue', workers = 1, workflowFiles = [
 			webhook: (webhookPath, options) => callWebhook(topology.baseUrl, webhookPath, options),
 			executions: (workflowId) => topology.rest.executions(workflowId),
 			/** This run's keys of the functions' Redis namespace (queue mode; N8N_FUNCTIONS_KEY_PREFIX). */
-			functionKeys: () => listKeys(n8nDir, `${run.keyPrefix}fn:`),
+			functionKeys: () => listKeys(n8nDir, functionsKeyPrefix(run)),
+			/** Calls not yet answered in a function's stream (queue mode; docs/ARCHITECTURE.md "Keys"). */
+			openCalls: (scope, name) => streamLength(n8nDir, `${functionsKeyPrefix(run)}fn:{${scope}/${name}}:calls`),
 			logTails: (lines) => topology.processes().map((p) => p.tail(lines)).join('\n'),
 		});
 	} catch (error) {

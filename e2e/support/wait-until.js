@@ -3,14 +3,19 @@
 
 /**
  * Calls `probe` until it returns a truthy value or `timeoutMs` passes.
- * `abort()` may return a reason to stop at once (e.g. the process exited).
+ * `abort()` may return a reason to stop at once (e.g. the process exited); `hint` (text, or a
+ * function giving it) is added to the error.
  */
 async function waitUntil(what, probe, { timeoutMs, intervalMs = 200, abort = () => null, hint = '' }) {
 	const deadline = Date.now() + timeoutMs;
+	const hintText = () => {
+		const text = typeof hint === 'function' ? hint() : hint;
+		return text ? `\n${text}` : '';
+	};
 	let lastError;
 	for (;;) {
 		const reason = abort();
-		if (reason) throw new Error(`${what}: ${reason}${hint ? `\n${hint}` : ''}`);
+		if (reason) throw new Error(`${what}: ${reason}${hintText()}`);
 		try {
 			const value = await probe();
 			if (value) return value;
@@ -19,7 +24,7 @@ async function waitUntil(what, probe, { timeoutMs, intervalMs = 200, abort = () 
 		}
 		if (Date.now() >= deadline) {
 			const last = lastError ? ` (last error: ${lastError.message})` : '';
-			throw new Error(`${what}: not within ${timeoutMs / 1000} s${last}${hint ? `\n${hint}` : ''}`);
+			throw new Error(`${what}: not within ${timeoutMs / 1000} s${last}${hintText()}`);
 		}
 		await new Promise((resolve) => setTimeout(resolve, intervalMs));
 	}

@@ -1,0 +1,233 @@
+// Every scenario in queue mode: one main, two workers (`n8n worker`), PostgreSQL and Redis, with
+// the package's `npm pack` tarball installed into the n8n user folder's nodes/ the way n8n's
+// community-package installer does. One topology for the whole file; the restart comes last.
+'use strict';
+const { startN8nTopology } = require('./support/topology');
+const { waitUntil } = require('./support/wait-until');
+const { GLOBAL, workflowFile, idOf, timedWebhook, executionIds, newExecutions } = require('./support/functions');
+const { CORE_FUNCTIONS, CORE_CALLERS, CORE_WORKFLOW_FILES, activateAll, defineCoreScenarios } = require('./scenarios/core');
+const {
+	LIVE_FILES,
+	LIVE_FUNCTIONS,
+	LIVE_CALLERS,
+	liveGreetId,
+	liveCallerId,
+	liveGreetChoices,
+	liveGreetFields,
+	callLiveGreet,
+	changeLiveGreet,
+} = require('./scenarios/live-change');
+
+const QUEUE_FILES = {
+	factorial: workflowFile('recursion-factorial.json'),
+	chainA: workflowFile('chain-a-caller.json'),
+	chainB: workflowFile('chain-b-decorate.json'),
+	chainC: workflowFile('chain-c-shout.json'),
+	where: workflowFile('balance-where.json'),
+	balanceCaller: workflowFile('balance-caller.json'),
+	restartCaller: workflowFile('restart-caller.json'),
+};
+const QUEUE_FUNCTIONS = [
+	...CORE_FUNCTIONS,
+	{ file: QUEUE_FILES.factorial, name: 'factorial', local: true },
+	{ file: QUEUE_FILES.chainC, name: 'shout' },
+	{ file: QUEUE_FILES.chainB, name: 'decorate' },
+	{ file: QUEUE_FILES.where, name: 'whereAmI' },
+	...LIVE_FUNCTIONS,
+];
+const QUEUE_CALLERS = [...CORE_CALLERS, QUEUE_FILES.chainA, QUEUE_FILES.balanceCaller, ...LIVE_CALLERS, QUEUE_FILES.restartCaller];
+
+const WORKERS = 2;
+// Every Call Function waiting for an answer holds a worker slot, and so does the function's
+// execution; n8n also runs webhook executions (priority 50) before trigger executions (100).
+// With n8n's default of 10 per worker, 50 simultaneous callers take all 20 slots and their
+// functions never start: each caller times out. So the workers get room for the 50 callers of
+// scenario 6 and the functions they wait for.
+const WORKER_CONCURRENCY = 40;
+
+describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed from its npm tarball', () => {
+	let n8n;
+	const getN8n = () => n8n;
+
+	beforeAll(async () => {
+		n8n = await startN8nTopology({
+			mode: 'queue',
+			workers: WORKERS,
+			workerConcurrency: WORKER_CONCURRENCY,
+			install: 'package',
+			env: { N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false' }, // whereAmI returns $env.E2E_PROCESS_NAME
+			workflowFiles: [...CORE_WORKFLOW_FILES, ...Object.values(LIVE_FILES), ...Object.values(QUEUE_FILES)],
+		});
+		if (!n8n.extension.hasNodes) throw new Error(`no dist/ in ${n8n.extension.folder}: run \`npm run build\` first`);
+		await n8n.timer.time('activate', () => activateAll(n8n, QUEUE_FUNCTIONS, QUEUE_CALLERS));
+	}, 360_000);
+
+	afterAll(() => n8n?.stop(), 90_000);
+
+	defineCoreScenarios(getN8n);
+
+	describe('6. concurrency', () => {
+		test('50 simultaneous webhook requests with distinct input: every response carries its own result', async () => {
+			const responses = await Promise.all(
+				Array.from({ length: 50 }, (_, i) => n8n.webhook('add', { query: { a: i, b: 1000 }, timeoutMs: 90_000 })),
+			);
+			expect(responses.map((r) => [r.status, r.body])).toEqual(Array.from({ length: 50 }, (_, i) => [200, { sum: i + 1000 }]));
+		}, 150_000);
+	});
+
+	describe('7. recursion', () => {
+		test('factorial calls itself down to depth 5 and returns 120, no deadlock on the workers', async () => {
+			const response = await timedWebhook(n8n, 'factorial', { query: { n: 5 } });
+			expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: { result: 120 } });
+			expect(response.seconds).toBeLessThan(30); // any call stuck waiting for a slot would time out at 30 s
+		});
+	});
+
+	describe('8. chains', () => {
+		test('A calls decorate in B, which calls shout in C: the values flow back', async () => {
+			const response = await n8n.webhook('chain', { query: { name: 'Ada' } });
+			expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: { greeting: 'HELLO, ADA!', path: ['B', 'C'] } });
+		});
+	});
+
+	describe('9. load balancing', () => {
+		test("the function's executions run on both workers (the process each returns, checked against the executions n8n recorded)", async () => {
+			const functionWorkflow = idOf(QUEUE_FILES.where);
+			const seen = new Map(); // execution id → process
+			// 20 calls at once spread over both workers; a few rounds make "all on one" vanishingly unlikely.
+			for (let round = 0; round < 3 && new Set(seen.values()).size < WORKERS; round++) {
+				const response = await n8n.webhook('balance', { method: 'POST', body: { items: Array.from({ length: 20 }, () => ({})) } });
+				expect(response.status).toBe(200);
+				expect(response.body).toHaveLength(20);
+				for (const { execution, process } of response.body) seen.set(execution, process);
+			}
+			expect([...new Set(seen.values())].sort()).toEqual(['worker-1', 'worker-2']);
+			// Each execution that answered is recorded as successful (its end is saved a moment after).
+			let notYet = [];
+			await waitUntil(
+				`the ${seen.size} executions of whereAmI recorded as successful`,
+				async () => {
+					const recorded = new Map((await n8n.executions(functionWorkflow)).map((e) => [e.id, e.status]));
+					notYet = [...seen.keys()].filter((id) => recorded.get(id) !== 'success').map((id) => `${id}: ${recorded.get(id)}`);
+					return notYet.length === 0;
+				},
+				{ timeoutMs: 30_000, intervalMs: 300, hint: () => `not (yet) successful: ${notYet.join(', ')}` },
+			);
+		});
+	});
+
+	describe('10. change while live', () => {
+		test('saving a new parameter while calls are in flight: nothing hangs, and the dropdown and fields show it without toggling the workflow', async () => {
+			expect(await liveGreetChoices(n8n)).toEqual([{ name: 'liveGreet', value: 'liveGreet', description: '(name: string) · Greets, slowly' }]);
+			expect(await liveGreetFields(n8n)).toEqual([['name', 'string', true]]);
+
+			const inFlight = Array.from({ length: 10 }, (_, i) => callLiveGreet(n8n, `in-flight-${i}`));
+			await waitUntil('calls to liveGreet in flight (open in its stream)', async () => (await n8n.openCalls(GLOBAL, 'liveGreet')) > 0, {
+				timeoutMs: 30_000,
+				intervalMs: 100,
+			});
+			await changeLiveGreet(n8n, {
+				addParameter: { name: 'punctuation', type: 'string', defaultValue: '!' },
+				returnValue: "={{ { greeting: 'Hello ' + $json.name + $json.punctuation, version: 2 } }}",
+			});
+
+			// The editor's dropdown and fields show the new parameter: no deactivate/activate.
+			await waitUntil(
+				"Call Function's dropdown showing liveGreet's new signature",
+				async () => (await liveGreetChoices(n8n))[0]?.description === '(name: string, punctuation?: string) · Greets, slowly',
+				{ timeoutMs: 30_000, intervalMs: 250 },
+			);
+			expect(await liveGreetFields(n8n)).toEqual([
+				['name', 'string', true],
+				['punctuation', 'string', false],
+			]);
+
+			// Calls after the change run the new version, its default applied.
+			const after = await Promise.all(Array.from({ length: 6 }, (_, i) => callLiveGreet(n8n, `after-${i}`)));
+			expect(after.map((r) => r.body)).toEqual(Array.from({ length: 6 }, (_, i) => ({ greeting: `Hello after-${i}!`, version: 2 })));
+
+			// Calls in flight during the change were answered by the old version or the new one, or
+			// failed with a clear message; none waited for its timeout (60 s).
+			for (const [i, response] of (await Promise.all(inFlight)).entries()) {
+				expect(response.status).toBe(200);
+				expect(response.seconds).toBeLessThan(45);
+				const { body } = response;
+				if (body.error !== undefined) {
+					expect(body.error).toMatch(/^(Wrong arguments for global function 'liveGreet'|Function 'liveGreet' failed: )/);
+				} else if (body.version === 1) {
+					expect(body).toEqual({ greeting: `Hello in-flight-${i}`, version: 1 });
+				} else {
+					// Not always `Hello in-flight-${i}!`: a call queued under the old definition misses
+					// the new default (known bug below).
+					expect(body).toEqual({ greeting: expect.stringMatching(new RegExp(`^Hello in-flight-${i}`)), version: 2 });
+				}
+			}
+
+			// n8n recorded every execution of the function and of its caller as finished.
+			for (const workflowId of [liveGreetId(), liveCallerId()]) {
+				await waitUntil(
+					`no execution of ${workflowId} still running`,
+					async () => (await n8n.executions(workflowId)).every((e) => !['new', 'running', 'waiting'].includes(e.status)),
+					{ timeoutMs: 30_000, intervalMs: 500 },
+				);
+			}
+		}, 150_000);
+
+		// KNOWN BUG (reported): a call's arguments are checked, and defaults applied, against the
+		// definition the caller saw; a call that waits in the stream while the function's
+		// workflow is republished with a new parameter runs in the new version without it.
+		// `failing` keeps the suite green while the bug lasts; once fixed this test fails
+		// ("expected to fail") and `.failing` should go. Anything else going wrong makes it fail too.
+		test.failing("known bug: a call queued across a definition change gets the new definition's defaults", async () => {
+			let answer;
+			try {
+				await n8n.rest.deactivate(liveGreetId());
+				const pending = callLiveGreet(n8n, 'Queued');
+				await waitUntil('the call to liveGreet queued while its workflow is inactive', async () => (await n8n.openCalls(GLOBAL, 'liveGreet')) > 0, {
+					timeoutMs: 30_000,
+					intervalMs: 100,
+				});
+				await changeLiveGreet(n8n, {
+					addParameter: { name: 'salutation', type: 'string', defaultValue: 'Hi' },
+					returnValue: "={{ { greeting: $json.salutation + ' ' + $json.name + $json.punctuation, version: 3 } }}",
+				});
+				answer = (await pending).body;
+				expect(answer).toMatchObject({ version: 3 });
+			} catch (error) {
+				console.error(`known-bug test did not reach its check: ${error.message}`);
+				return; // passing makes this `failing` test fail
+			}
+			expect(answer).toEqual({ greeting: 'Hi Queued!', version: 3 }); // today: "undefined Queued!"
+		}, 120_000);
+	});
+
+	describe('11. restart', () => {
+		test('main stopped while calls wait in Redis, then started again: the queued calls are served within their deadlines', async () => {
+			const caller = idOf(QUEUE_FILES.restartCaller);
+			const before = await executionIds(n8n, caller);
+			// Each caller answers its webhook at once, waits 8 s on a worker, then calls add (timeout 120 s).
+			const accepted = await Promise.all(Array.from({ length: 5 }, (_, i) => n8n.webhook('restart', { query: { a: i, b: 100 } })));
+			expect(accepted.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+
+			await n8n.stopMain();
+			await waitUntil('5 calls to add queued in Redis while main is down', async () => (await n8n.openCalls(GLOBAL, 'add')) >= 5, {
+				timeoutMs: 60_000,
+				intervalMs: 250,
+			});
+			await n8n.startMain();
+
+			const executions = await newExecutions(n8n, caller, before, { count: 5, timeoutMs: 150_000 });
+			const results = executions.map((execution) => {
+				const [call] = execution.data.resultData.runData['Call add'];
+				return { status: execution.status, sum: call.data?.main[0][0].json.sum, answeredWithinDeadline: call.executionTime < 120_000 };
+			});
+			expect(results.sort((x, y) => x.sum - y.sum)).toEqual(
+				Array.from({ length: 5 }, (_, i) => ({ status: 'success', sum: i + 100, answeredWithinDeadline: true })),
+			);
+
+			// The new main serves webhooks and the function again.
+			const response = await n8n.webhook('add', { query: { a: 20, b: 22 } });
+			expect(response.body).toEqual({ sum: 42 });
+		}, 300_000);
+	});
+});

@@ -1,0 +1,49 @@
+// Scenarios 1-5 in regular mode: one n8n process, SQLite, no Redis configured, so calls travel
+// through the addon's in-process backend. The package is loaded as a custom extension
+// (N8N_CUSTOM_EXTENSIONS, node types CUSTOM.*).
+'use strict';
+const { startN8nTopology } = require('./support/topology');
+const { waitUntil } = require('./support/wait-until');
+const { CORE_FUNCTIONS, CORE_CALLERS, CORE_WORKFLOW_FILES, activateAll, defineCoreScenarios } = require('./scenarios/core');
+const { LIVE_FILES, LIVE_FUNCTIONS, LIVE_CALLERS, liveGreetChoices, callLiveGreet, changeLiveGreet } = require('./scenarios/live-change');
+
+describe('regular mode: one process, SQLite, memory backend, package as a custom extension', () => {
+	let n8n;
+
+	beforeAll(async () => {
+		n8n = await startN8nTopology({ mode: 'regular', install: 'extension', workflowFiles: [...CORE_WORKFLOW_FILES, ...Object.values(LIVE_FILES)] });
+		if (!n8n.extension.hasNodes) throw new Error(`no dist/ in ${n8n.extension.folder}: run \`npm run build\` first`);
+		await n8n.timer.time('activate', () => activateAll(n8n, [...CORE_FUNCTIONS, ...LIVE_FUNCTIONS], [...CORE_CALLERS, ...LIVE_CALLERS]));
+	}, 300_000);
+
+	afterAll(() => n8n?.stop(), 60_000);
+
+	defineCoreScenarios(() => n8n);
+
+	describe('known bugs (reported; `test.failing` until fixed, then this test fails and `.failing` should go)', () => {
+		// A process checks a call's arguments against the definition it saw last, and rejects
+		// them without asking whether the function changed since. One process here, so the
+		// caller surely saw the old definition.
+		test.failing('a parameter added to a function can be passed as soon as the dropdown shows it', async () => {
+			let answer;
+			try {
+				expect((await callLiveGreet(n8n, 'Ada')).body).toEqual({ greeting: 'Hello Ada', version: 1 });
+				await changeLiveGreet(n8n, {
+					addParameter: { name: 'punctuation', type: 'string', defaultValue: '!' },
+					returnValue: "={{ { greeting: 'Hello ' + $json.name + $json.punctuation, version: 2 } }}",
+				});
+				await waitUntil(
+					"Call Function's dropdown showing liveGreet's new signature",
+					async () => (await liveGreetChoices(n8n))[0]?.description === '(name: string, punctuation?: string) · Greets, slowly',
+					{ timeoutMs: 30_000, intervalMs: 250 },
+				);
+				answer = (await callLiveGreet(n8n, 'Ada', { punctuation: '?' })).body;
+			} catch (error) {
+				console.error(`known-bug test did not reach its check: ${error.message}`);
+				return; // passing makes this `failing` test fail
+			}
+			// today: {error: "Wrong arguments for global function 'liveGreet': unknown parameter 'punctuation'. It declares name: string (required)."}
+			expect(answer).toEqual({ greeting: 'Hello Ada?', version: 2 });
+		});
+	});
+});
