@@ -95,6 +95,8 @@ export interface FunctionDefinition {
   workflowId: string
   workflowName?: string
   nodeName?: string
+  /** How many times a call may run (failed executions and dead processes count); default 3. */
+  maxAttempts?: number
 }
 
 export interface FunctionInfo {
@@ -106,6 +108,7 @@ export interface FunctionInfo {
   workflowId: string
   workflowName: string
   nodeName: string
+  maxAttempts: number
   /** A Function trigger is running for it now. */
   live: boolean
   /** Epoch ms of the last heartbeat of a running trigger, if any was seen. */

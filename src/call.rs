@@ -104,6 +104,7 @@ fn placeholder(key: &FunctionKey) -> FunctionDef {
         workflow_id: if key.scope == GLOBAL_SCOPE { String::new() } else { key.scope.clone() },
         workflow_name: String::new(),
         node_name: String::new(),
+        max_attempts: crate::protocol::DEFAULT_MAX_ATTEMPTS,
     }
 }
 

@@ -104,12 +104,30 @@ describe.each(['redis', 'memory'] as const)('calls through the %s backend', (bac
 		expect(second).toEqual([false]);
 	});
 
-	test('an execution that ends without returning answers the caller at once', async () => {
-		const function_ = await serve(definition('add'), (call) => void function_.finished(call.context, "node 'Throw' failed: boom"));
+	test('an execution that ends without returning answers the caller at once, and is not run again', async () => {
+		let runs = 0;
+		const function_ = await serve(definition('add'), (call) => {
+			runs += 1;
+			void function_.finished(call.context);
+		});
 		const started = Date.now();
 		const failure = await errorOf(client.call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20000 }));
-		expect(failure.message).toBe("Function 'add' failed: node 'Throw' failed: boom");
+		expect(failure.message).toBe("Function 'add' failed: its execution ended without reaching a Return from Function node");
 		expect(Date.now() - started).toBeLessThan(10000);
+		expect(runs).toBe(1);
+	});
+
+	test('a failed execution runs again up to maxAttempts, then the caller gets its error', async () => {
+		const attempts: number[] = [];
+		const function_ = await serve(definition('add', { maxAttempts: 2 }), (call) => {
+			attempts.push(call.attempt);
+			void function_.finished(call.context, "node 'Throw' failed: boom");
+		});
+		const failure = await errorOf(client.call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20000 }));
+		expect(failure.message).toBe(
+			"Function 'add' failed: node 'Throw' failed: boom (it failed 2 times; the call was moved to the dead letters)",
+		);
+		expect(attempts).toEqual([1, 2]);
 	});
 
 	test('finished() after a return changes nothing', async () => {

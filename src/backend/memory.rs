@@ -199,6 +199,15 @@ impl Backend for MemoryBackend {
         Ok(state.store(&context.call_id, reply, self.settings.reply_ttl))
     }
 
+    async fn is_answered(&self, context: &CallContext) -> Result<bool> {
+        Ok(self.state().replies.contains_key(&context.call_id))
+    }
+
+    async fn retry(&self, key: &FunctionKey, _consumer: &str, context: &CallContext, attempt: u32) -> Result<()> {
+        self.state().function(key).taken.insert(context.call_id.clone(), attempt);
+        Ok(())
+    }
+
     async fn beat(&self, key: &FunctionKey, consumer: &str, _held: &[String]) -> Result<Beat> {
         let now = now_ms();
         let mut state = self.state();

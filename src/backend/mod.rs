@@ -88,6 +88,12 @@ pub trait Backend: Send + Sync {
     /// calls whose holders died.
     async fn beat(&self, key: &FunctionKey, consumer: &str, held: &[String]) -> Result<Beat>;
 
+    /// Whether the call has an answer stored.
+    async fn is_answered(&self, context: &CallContext) -> Result<bool>;
+
+    /// Records that `consumer` runs the call again (its `attempt`-th run), keeping it held.
+    async fn retry(&self, key: &FunctionKey, consumer: &str, context: &CallContext, attempt: u32) -> Result<()>;
+
     /// Gives calls this consumer took but never started back to the function's other consumers.
     async fn release(&self, key: &FunctionKey, consumer: &str, calls: Vec<Delivered>) -> Result<()>;
 

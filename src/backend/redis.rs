@@ -301,6 +301,22 @@ impl Backend for RedisBackend {
         Ok(stored == 1)
     }
 
+    async fn is_answered(&self, context: &CallContext) -> Result<bool> {
+        let key = FunctionKey::parse(&context.function).ok_or_else(|| {
+            EngineError::InvalidCallContext(format!("The call context names no function ('{}').", context.function))
+        })?;
+        self.query::<bool>(redis::cmd("EXISTS").arg(self.keys.reply(&key, &context.call_id))).await
+    }
+
+    async fn retry(&self, key: &FunctionKey, consumer: &str, context: &CallContext, attempt: u32) -> Result<()> {
+        // Keeps Redis's delivery count equal to the runs, so a consumer taking the call
+        // over after a crash counts this run too.
+        let mut command = redis::cmd("XCLAIM");
+        command.arg(self.keys.calls(key)).arg(GROUP).arg(consumer).arg(0).arg(&context.entry_id);
+        command.arg("RETRYCOUNT").arg(attempt).arg("JUSTID");
+        self.query::<Vec<String>>(&command).await.map(|_| ())
+    }
+
     async fn beat(&self, key: &FunctionKey, consumer: &str, held: &[String]) -> Result<Beat> {
         let now = now_ms();
         let mut invocation = self.scripts.beat.key(self.keys.consumers(key));
