@@ -75,6 +75,11 @@ export interface CallRequest {
   items: Array<Record<string, any>>
   /** Default 30000. */
   timeoutMs?: number
+  /**
+   * Calls to the same function with the same key share one run and its answer: a call
+   * made while the first runs waits for it; one made after gets the stored answer.
+   */
+  idempotencyKey?: string
 }
 
 export interface ClientOptions {

@@ -133,7 +133,7 @@ async fn entries_that_cannot_run_are_answered_or_dead_lettered_and_the_consumer_
     assert_eq!(expired_reply["error"]["kind"], "timeout");
     assert!(seen.lock().unwrap().is_empty(), "no bad entry may reach the function");
 
-    let value = f.engine.call(GLOBAL_SCOPE, "add", args(json!({"a": 7})), Duration::from_secs(5)).await.unwrap();
+    let value = f.engine.call(GLOBAL_SCOPE, "add", args(json!({"a": 7})), Duration::from_secs(5), None).await.unwrap();
     assert_eq!(value, json!({"a": 7, "attempt": 1}));
     served.close().await.unwrap();
 }
@@ -144,9 +144,9 @@ async fn a_call_held_by_a_consumer_that_died_is_taken_over_within_seconds() {
     let dying = f.engine.serve(def("add", 3)).await.unwrap();
     let call = {
         let engine = f.engine.clone();
-        tokio::spawn(
-            async move { engine.call(GLOBAL_SCOPE, "add", args(json!({"a": 1})), Duration::from_secs(30)).await },
-        )
+        tokio::spawn(async move {
+            engine.call(GLOBAL_SCOPE, "add", args(json!({"a": 1})), Duration::from_secs(30), None).await
+        })
     };
     let taken = tokio::time::timeout(Duration::from_secs(5), dying.next()).await.unwrap();
     assert_eq!(taken.len(), 1);
@@ -182,7 +182,8 @@ async fn a_failed_execution_runs_again_then_goes_to_the_dead_letters_and_the_cal
             }
         });
     }
-    let error = f.engine.call(GLOBAL_SCOPE, "flaky", args(json!({"a": 1})), Duration::from_secs(10)).await.unwrap_err();
+    let error =
+        f.engine.call(GLOBAL_SCOPE, "flaky", args(json!({"a": 1})), Duration::from_secs(10), None).await.unwrap_err();
     assert_eq!(
         error,
         EngineError::FunctionFailed(
@@ -217,7 +218,8 @@ async fn an_execution_that_ends_without_returning_is_not_run_again() {
             }
         });
     }
-    let error = f.engine.call(GLOBAL_SCOPE, "quiet", args(json!({"a": 1})), Duration::from_secs(10)).await.unwrap_err();
+    let error =
+        f.engine.call(GLOBAL_SCOPE, "quiet", args(json!({"a": 1})), Duration::from_secs(10), None).await.unwrap_err();
     assert!(error.to_string().contains("without reaching a Return from Function node"), "{error}");
     assert_eq!(*runs.lock().unwrap(), 1);
     served.close().await.unwrap();
@@ -229,7 +231,8 @@ async fn payloads_over_the_limit_are_refused_naming_the_limit() {
     let served = Arc::new(f.engine.serve(FunctionDef { parameters: vec![], ..def("echo", 1) }).await.unwrap());
     let _seen = answer_all(f.engine.clone(), served.clone());
     let big = "x".repeat(3000);
-    let error = f.engine.call(GLOBAL_SCOPE, "echo", args(json!({"a": big})), Duration::from_secs(5)).await.unwrap_err();
+    let error =
+        f.engine.call(GLOBAL_SCOPE, "echo", args(json!({"a": big})), Duration::from_secs(5), None).await.unwrap_err();
     assert_eq!(error.code(), "PAYLOAD_TOO_LARGE");
     assert!(error.to_string().contains("over the limit of 2000 bytes (N8N_FUNCTIONS_MAX_PAYLOAD_BYTES)"), "{error}");
     served.close().await.unwrap();
@@ -241,15 +244,15 @@ async fn a_live_consumer_keeps_a_long_call_from_being_taken_over() {
     let holder = f.engine.serve(def("slow", 3)).await.unwrap();
     let call = {
         let engine = f.engine.clone();
-        tokio::spawn(
-            async move { engine.call(GLOBAL_SCOPE, "slow", args(json!({"a": 1})), Duration::from_secs(30)).await },
-        )
+        tokio::spawn(async move {
+            engine.call(GLOBAL_SCOPE, "slow", args(json!({"a": 1})), Duration::from_secs(30), None).await
+        })
     };
     let taken = tokio::time::timeout(Duration::from_secs(5), holder.next()).await.unwrap();
     let other = Arc::new(f.engine.serve(def("slow", 3)).await.unwrap());
     let stolen = answer_all(f.engine.clone(), other.clone());
     // Ten stale windows (3 heartbeats each) pass while the holder runs the call.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    tokio::time::sleep(Duration::from_secs(3), None).await;
     assert!(stolen.lock().unwrap().is_empty(), "a live holder's call was taken over");
     f.engine.respond(&taken[0].context, json!("done by the holder")).await.unwrap();
     assert_eq!(call.await.unwrap().unwrap(), json!("done by the holder"));

@@ -97,6 +97,9 @@ pub struct CallRequest {
     pub items: Vec<Map<String, Value>>,
     /// Default 30000.
     pub timeout_ms: Option<f64>,
+    /// Calls to the same function with the same key share one run and its answer: a call
+    /// made while the first runs waits for it; one made after gets the stored answer.
+    pub idempotency_key: Option<String>,
 }
 
 #[napi(object)]
