@@ -252,7 +252,7 @@ async fn a_live_consumer_keeps_a_long_call_from_being_taken_over() {
     let other = Arc::new(f.engine.serve(def("slow", 3)).await.unwrap());
     let stolen = answer_all(f.engine.clone(), other.clone());
     // Ten stale windows (3 heartbeats each) pass while the holder runs the call.
-    tokio::time::sleep(Duration::from_secs(3), None).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(stolen.lock().unwrap().is_empty(), "a live holder's call was taken over");
     f.engine.respond(&taken[0].context, json!("done by the holder")).await.unwrap();
     assert_eq!(call.await.unwrap().unwrap(), json!("done by the holder"));
