@@ -3,6 +3,8 @@
 //! holding calls, executions that fail. Every accepted call is answered; nothing stops the
 //! consumer.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -157,6 +159,7 @@ async fn a_call_held_by_a_consumer_that_died_is_taken_over_within_seconds() {
     let _seen = answer_all(f.engine.clone(), survivor.clone());
     let value = call.await.unwrap().unwrap();
     assert_eq!(value, json!({"a": 1, "attempt": 2}));
+    println!("taken over and answered {:?} after the holder died (heartbeat 100 ms)", died.elapsed());
     assert!(died.elapsed() < Duration::from_secs(5), "taken over after {:?}", died.elapsed());
     survivor.close().await.unwrap();
 }
@@ -258,4 +261,46 @@ async fn a_live_consumer_keeps_a_long_call_from_being_taken_over() {
     assert_eq!(call.await.unwrap().unwrap(), json!("done by the holder"));
     holder.close().await.unwrap();
     other.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_redis_restarts_calls_flow_again_without_extra_connections_or_consumers() {
+    let mut redis = common::PrivateRedis::start(&["--appendonly", "yes", "--appendfsync", "always"], false);
+    let url = format!("redis://127.0.0.1:{}", redis.port);
+    let options = Options { url: Some(url.clone()), key_prefix: Some("restart:".into()), ..Default::default() };
+    let settings = config::resolve(&options, |_| None).unwrap();
+    let engine = Arc::new(Engine::new(settings).unwrap());
+    let served = Arc::new(engine.serve(def("add", 3)).await.unwrap());
+    let _seen = answer_all(engine.clone(), served.clone());
+    let call = |a: i64| {
+        let engine = engine.clone();
+        async move { engine.call(GLOBAL_SCOPE, "add", args(json!({"a": a})), Duration::from_secs(5), None).await }
+    };
+    assert_eq!(call(1).await.unwrap()["a"], 1);
+    let mut admin = redis::Client::open(url.as_str()).unwrap().get_multiplexed_async_connection().await.unwrap();
+    let clients = |list: String| list.lines().filter(|l| !l.contains("cmd=client")).count();
+    let before = clients(redis::cmd("CLIENT").arg("LIST").query_async(&mut admin).await.unwrap());
+
+    let crashed = Instant::now();
+    redis.crash_and_restart();
+    let recovered = eventually(Duration::from_secs(15), async || call(2).await.is_ok()).await;
+    assert!(recovered, "calls did not flow again within 15 s of the restart");
+    println!("calls flow again {:?} after Redis was killed and restarted", crashed.elapsed());
+    // Every connection came back once: the shared one, the inbox and the blocking reader.
+    let mut admin = redis::Client::open(url.as_str()).unwrap().get_multiplexed_async_connection().await.unwrap();
+    let after = eventually(Duration::from_secs(5), async || {
+        let list: String = redis::cmd("CLIENT").arg("LIST").query_async(&mut admin).await.unwrap();
+        clients(list) == before
+    })
+    .await;
+    assert!(after, "the number of client connections changed after the restart");
+    let consumers: Vec<redis::Value> = redis::cmd("XINFO")
+        .arg("CONSUMERS")
+        .arg("restart:fn:{__global__/add}:calls")
+        .arg("functions")
+        .query_async(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(consumers.len(), 1, "one consumer, not one more per reconnect");
+    served.close().await.unwrap();
 }

@@ -64,7 +64,7 @@ impl RedisBackend {
             return Err(EngineError::Internal("RedisBackend needs a Redis target".into()));
         };
         let address = settings.address();
-        let client = connect::client(url, &address)?;
+        let client = connect::client(url, &address, settings.tls_ca_file.as_deref())?;
         Ok(Self {
             keys: Keys::new(&settings.key_prefix),
             client,
