@@ -1,0 +1,115 @@
+/**
+ * The Function trigger against the real addon (memory backend): what it registers, what it
+ * emits for a call, and how the end of an execution reaches the caller.
+ */
+import type { CallContext } from '../../nodes/shared/addon-types';
+import {
+	GLOBAL,
+	RunningFunction,
+	finish,
+	functions,
+	outcome,
+	returnFromFunction,
+	startFunction,
+	useBackend,
+} from './n8n-context';
+
+useBackend('memory');
+
+const ENDED_WITHOUT_RETURN = "Function 'add' failed: its execution ended without reaching a Return from Function node";
+
+describe('the Function trigger', () => {
+	it('registers the function described by its parameters until it is closed', async () => {
+		const add = await startFunction();
+		const info = await functions().describe(GLOBAL, 'add');
+		expect(info).toMatchObject({
+			key: '__global__/add',
+			name: 'add',
+			scope: GLOBAL,
+			description: 'Adds two numbers',
+			workflowId: 'wfMath',
+			workflowName: 'Math',
+			nodeName: 'add',
+			live: true,
+		});
+		expect(info?.parameters).toEqual([
+			{ name: 'a', type: 'number', required: true, description: '' },
+			{ name: 'b', type: 'number', required: false, default: 1, description: '' },
+		]);
+
+		await add.close();
+		expect(await functions().describe(GLOBAL, 'add')).toMatchObject({ live: false });
+		const unserved = await outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 300 }));
+		expect(unserved).toMatchObject({ error: { message: expect.stringContaining('no running Function trigger took the call') } });
+		expect(add.emissions).toHaveLength(0);
+	});
+
+	it('starts one execution per call, each item carrying the call, and reports its end', async () => {
+		const add = await startFunction();
+		const call = outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1, b: 2 }, { a: 3 }], timeoutMs: 20_000 }));
+		const emission = await add.emission();
+		const context = emission.items[0].json._functionCall as unknown as CallContext;
+		expect(context).toMatchObject({ v: 1, function: '__global__/add', callId: expect.any(String) });
+		expect(emission.items).toEqual([
+			{ json: { a: 1, b: 2, _functionCall: context } },
+			{ json: { a: 3, b: 1, _functionCall: context } },
+		]);
+
+		// The execution runs on: the call waits for it.
+		let settled = false;
+		void call.then(() => (settled = true));
+		await functions().describe(GLOBAL, 'add');
+		expect(settled).toBe(false);
+
+		// It ends without reaching Return from Function: the caller hears so at once, long before its timeout.
+		finish(emission);
+		expect(await call).toMatchObject({ error: { message: ENDED_WITHOUT_RETURN } });
+
+		const second = functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 5 }] });
+		const next = await add.emission(1);
+		expect(next.items).toEqual([{ json: { a: 5, b: 1, _functionCall: expect.objectContaining({ function: '__global__/add' }) } }]);
+		expect((next.items[0].json._functionCall as unknown as CallContext).callId).not.toBe(context.callId);
+		await returnFromFunction({ items: next.items });
+		finish(next);
+		expect(await second).toEqual({ a: 5, b: 1 });
+	});
+
+	it('refuses the experimental v2 engine, which cannot report execution ends', async () => {
+		await expect(startFunction({ engineType: 'v2' })).rejects.toThrow(/experimental execution engine \(v2\)/);
+		expect(await functions().describe(GLOBAL, 'add')).toBeNull();
+	});
+
+	it('turns an invalid definition into a node error naming the parameter', async () => {
+		const invalid = startFunction({ parameters: { 'parameters.parameter': [{ name: 'a', type: 'number', defaultValue: 'x' }] } });
+		await expect(invalid).rejects.toThrow('The default of parameter "a" is not a number: "x"');
+		expect(await functions().describe(GLOBAL, 'add')).toBeNull();
+	});
+
+	it('turns a definition the addon refuses into a node error', async () => {
+		await startFunction({ workflow: { id: 'wfOther', name: 'Other' }, nodeName: 'Sum' });
+		const clash = startFunction();
+		await expect(clash).rejects.toMatchObject({
+			message: expect.stringContaining("already defined by node 'Sum' of workflow 'Other' (id wfOther), which is active"),
+			description: expect.stringMatching(/Fix the Function trigger's name/),
+		});
+	});
+
+	it("in the editor, takes a call only once n8n listens, through n8n's replaced emit", async () => {
+		const add = await new RunningFunction({ mode: 'manual' }).start();
+		expect(await functions().describe(GLOBAL, 'add')).toMatchObject({ live: true });
+		const call = functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20_000 });
+		await functions().describe(GLOBAL, 'add');
+		expect(add.emissions).toHaveLength(0);
+
+		// n8n swaps in its manual emit, then starts listening.
+		const manual = new RunningFunction();
+		add.context.emit = manual.context.emit;
+		await add.response!.manualTriggerFunction!();
+		const emission = await manual.emission();
+		expect(emission.items).toEqual([{ json: { a: 1, b: 1, _functionCall: expect.objectContaining({ function: '__global__/add' }) } }]);
+		await returnFromFunction({ items: emission.items, parameters: { respondWith: 'jsonValue', value: { tested: true } } });
+		finish(emission);
+		expect(await call).toEqual({ tested: true });
+		expect(add.emissions).toHaveLength(0);
+	});
+});

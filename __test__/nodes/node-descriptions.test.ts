@@ -1,0 +1,78 @@
+import type { INodeProperties, INodeType } from 'n8n-workflow';
+
+import { FunctionsRedisApi } from '../../credentials/FunctionsRedisApi.credentials';
+import { CallFunction } from '../../nodes/CallFunction/CallFunction.node';
+import { FunctionTrigger } from '../../nodes/Function/FunctionTrigger.node';
+import { ReturnFromFunction } from '../../nodes/ReturnFromFunction/ReturnFromFunction.node';
+
+const nodes: INodeType[] = [new FunctionTrigger(), new CallFunction(), new ReturnFromFunction()];
+
+function methodNamesUsedBy(properties: INodeProperties[]): { listSearch: string[]; resourceMapping: string[] } {
+	const listSearch: string[] = [];
+	const resourceMapping: string[] = [];
+	for (const property of properties) {
+		for (const mode of property.modes ?? []) {
+			const method = mode.typeOptions?.searchListMethod;
+			if (method) listSearch.push(method);
+		}
+		const mapper = property.typeOptions?.resourceMapper;
+		if (mapper && 'resourceMapperMethod' in mapper && mapper.resourceMapperMethod) resourceMapping.push(mapper.resourceMapperMethod);
+	}
+	return { listSearch, resourceMapping };
+}
+
+describe('the package as n8n loads it', () => {
+	it('loads every node without touching the native addon', () => {
+		// The package loaded afresh where the addon cannot load (napi's loader is told to
+		// require a WASI build, which the package does not ship): loading a node must not fail.
+		const saved = process.env.NAPI_RS_FORCE_WASI;
+		process.env.NAPI_RS_FORCE_WASI = 'error';
+		try {
+			jest.isolateModules(() => {
+				/* eslint-disable @typescript-eslint/no-require-imports */
+				const { FunctionTrigger: Trigger } = require('../../nodes/Function/FunctionTrigger.node') as typeof import('../../nodes/Function/FunctionTrigger.node');
+				const { CallFunction: Call } = require('../../nodes/CallFunction/CallFunction.node') as typeof import('../../nodes/CallFunction/CallFunction.node');
+				const { ReturnFromFunction: Return } = require('../../nodes/ReturnFromFunction/ReturnFromFunction.node') as typeof import('../../nodes/ReturnFromFunction/ReturnFromFunction.node');
+				require('../../credentials/FunctionsRedisApi.credentials');
+				const { loadAddon } = require('../../nodes/shared/addon') as typeof import('../../nodes/shared/addon');
+				/* eslint-enable @typescript-eslint/no-require-imports */
+				const loaded: INodeType[] = [new Trigger(), new Call(), new Return()];
+				expect(loaded.map((node) => node.description.name)).toEqual(['functionTrigger', 'callFunction', 'returnFromFunction']);
+				expect(loadAddon).toThrow(/The native part of n8n-nodes-functions could not be loaded/);
+			});
+		} finally {
+			if (saved === undefined) delete process.env.NAPI_RS_FORCE_WASI;
+			else process.env.NAPI_RS_FORCE_WASI = saved;
+		}
+	});
+
+	it('uses the "main" connection value of n8n-workflow 2.x', () => {
+		const [trigger, call, ret] = nodes.map((node) => node.description);
+		expect(trigger.inputs).toEqual([]);
+		expect(trigger.outputs).toEqual(['main']);
+		expect(call.inputs).toEqual(['main']);
+		expect(ret.outputs).toEqual(['main']);
+	});
+
+	it('offers the Functions Redis credential as optional on every node, with a working test method', () => {
+		const credential = new FunctionsRedisApi();
+		for (const node of nodes) {
+			expect(node.description.credentials).toEqual([{ name: credential.name, required: false, testedBy: 'functionsRedisConnectionTest' }]);
+			expect(node.methods?.credentialTest?.functionsRedisConnectionTest).toBeInstanceOf(Function);
+		}
+		expect(credential.properties.find((property) => property.name === 'password')?.typeOptions?.password).toBe(true);
+	});
+
+	it('names only methods Call Function has for its live lists and fields', () => {
+		const callFunction = nodes[1];
+		const used = methodNamesUsedBy(callFunction.description.properties);
+		expect(used.listSearch.sort()).toEqual(['searchFunctions', 'searchWorkflows']);
+		expect(used.resourceMapping).toEqual(['getParameterFields']);
+		for (const name of used.listSearch) expect(callFunction.methods?.listSearch?.[name]).toBeInstanceOf(Function);
+		for (const name of used.resourceMapping) expect(callFunction.methods?.resourceMapping?.[name]).toBeInstanceOf(Function);
+	});
+
+	it('lets AI agents use Call Function as a tool', () => {
+		expect(nodes[1].description.usableAsTool).toBe(true);
+	});
+});
