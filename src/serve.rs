@@ -121,11 +121,10 @@ impl Served {
         if call.attempt >= self.max_attempts {
             let entry =
                 Delivered { entry_id: context.entry_id.clone(), attempt: call.attempt, call: Ok(to_call(&call)) };
-            let reason = format!(
-                "{reason} (it failed {} time{}; the call was moved to the dead letters)",
-                call.attempt,
-                plural(call.attempt)
-            );
+            let reason = match call.attempt {
+                1 => reason,
+                runs => format!("{reason} (it failed {runs} times; the call was moved to the dead letters)"),
+            };
             self.backend.dead_letter(&self.key, &entry, &reason).await?;
             return self.backend.answer(context, &Reply::failed(reason)).await;
         }
