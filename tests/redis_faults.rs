@@ -79,6 +79,14 @@ fn answer_all(engine: Arc<Engine>, served: Arc<Served>) -> Arc<Mutex<Vec<u32>>> 
     seen
 }
 
+/// Calls `name` with {a: 1} (30 s timeout) while the test goes on.
+fn call_in_background(engine: &Arc<Engine>, name: &'static str) -> tokio::task::JoinHandle<Result<Value, EngineError>> {
+    let engine = engine.clone();
+    tokio::spawn(
+        async move { engine.call(GLOBAL_SCOPE, name, args(json!({"a": 1})), Duration::from_secs(30), None).await },
+    )
+}
+
 async fn xlen(redis: &mut MultiplexedConnection, key: &str) -> i64 {
     redis::cmd("XLEN").arg(key).query_async(redis).await.unwrap()
 }
@@ -144,12 +152,7 @@ async fn entries_that_cannot_run_are_answered_or_dead_lettered_and_the_consumer_
 async fn a_call_held_by_a_consumer_that_died_is_taken_over_within_seconds() {
     let f = fixture(&[("N8N_FUNCTIONS_HEARTBEAT_MS", "100")]).await;
     let dying = f.engine.serve(def("add", 3)).await.unwrap();
-    let call = {
-        let engine = f.engine.clone();
-        tokio::spawn(async move {
-            engine.call(GLOBAL_SCOPE, "add", args(json!({"a": 1})), Duration::from_secs(30), None).await
-        })
-    };
+    let call = call_in_background(&f.engine, "add");
     let taken = tokio::time::timeout(Duration::from_secs(5), dying.next()).await.unwrap();
     assert_eq!(taken.len(), 1);
     let survivor = Arc::new(f.engine.serve(def("add", 3)).await.unwrap());
@@ -245,12 +248,7 @@ async fn payloads_over_the_limit_are_refused_naming_the_limit() {
 async fn a_live_consumer_keeps_a_long_call_from_being_taken_over() {
     let f = fixture(&[("N8N_FUNCTIONS_HEARTBEAT_MS", "100")]).await;
     let holder = f.engine.serve(def("slow", 3)).await.unwrap();
-    let call = {
-        let engine = f.engine.clone();
-        tokio::spawn(async move {
-            engine.call(GLOBAL_SCOPE, "slow", args(json!({"a": 1})), Duration::from_secs(30), None).await
-        })
-    };
+    let call = call_in_background(&f.engine, "slow");
     let taken = tokio::time::timeout(Duration::from_secs(5), holder.next()).await.unwrap();
     let other = Arc::new(f.engine.serve(def("slow", 3)).await.unwrap());
     let stolen = answer_all(f.engine.clone(), other.clone());
