@@ -59,13 +59,21 @@ pub async fn call(
     let id = call_id(&key, idempotency_key)?;
     let idempotent = idempotency_key.is_some();
     let mut known = engine.known_definition(&key);
+    // The definition this process remembers may be old: arguments it refuses are checked
+    // again against the current one before the caller hears they are wrong.
+    let mut remembered = known.is_some();
     // The second round only happens when the definition changed since this process last
     // saw it; a third means it is changing right now, and the call is simply sent.
     for _ in 0..3 {
         let (version, checked) = match &known {
-            Some(def) => (def.version(), params::validate(def, items.clone())?),
+            Some(def) => match params::validate(def, items.clone()) {
+                Ok(checked) => (def.version(), checked),
+                Err(_) if remembered => (String::new(), items.clone()),
+                Err(wrong) => return Err(wrong),
+            },
             None => (String::new(), items.clone()),
         };
+        remembered = false;
         let call = Call { v: PROTOCOL_VERSION, id: id.clone(), items: checked, deadline, reply_to: reply_to.clone() };
         let json = serde_json::to_string(&call).map_err(|e| EngineError::Internal(e.to_string()))?;
         let limit = backend.settings().max_payload_bytes;
@@ -144,7 +152,7 @@ fn timeout_message(def: &FunctionDef, timeout: Duration, picked_up: Option<bool>
     let workflow = workflow_label(&def.workflow_name, &def.workflow_id);
     match picked_up {
         Some(true) | None => format!(
-            "{head}: a Function trigger took the call, but its execution has not reached Return from Function. Check the executions of workflow {workflow} for a slow or stuck node, or raise the timeout."
+            "{head}: a Function trigger took the call, but its execution has not reached Return from Function. Check the executions of workflow {workflow} for a slow or stuck node; in queue mode the execution may also still wait for a free worker slot (raise the workers' --concurrency). Or raise the timeout."
         ),
         Some(false) => format!(
             "{head}: no running Function trigger took the call. Check that workflow {workflow} is active and that n8n's main process and workers are running."

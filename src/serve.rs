@@ -337,7 +337,17 @@ impl Consuming {
                 .await;
             return None;
         }
-        let incoming = IncomingCall { context, items: call.items, attempt: entry.attempt };
+        // The definition may have changed while the call waited: this consumer's own
+        // definition decides, and adds the defaults of parameters the caller did not know.
+        let items = match params::validate(&self.def, call.items) {
+            Ok(items) => items,
+            Err(wrong) => {
+                let reason = format!("the function changed while the call waited. {wrong}");
+                let _ = self.backend.answer(&context, &Reply::failed(reason)).await;
+                return None;
+            }
+        };
+        let incoming = IncomingCall { context, items, attempt: entry.attempt };
         lock(&self.held).insert(call.id.clone(), incoming.clone());
         tokio::select! {
             sent = self.handoff.send(incoming) => match sent {
