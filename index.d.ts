@@ -75,6 +75,11 @@ export interface CallRequest {
   items: Array<Record<string, any>>
   /** Default 30000. */
   timeoutMs?: number
+  /**
+   * Calls to the same function with the same key share one run and its answer: a call
+   * made while the first runs waits for it; one made after gets the stored answer.
+   */
+  idempotencyKey?: string
 }
 
 export interface ClientOptions {
@@ -95,6 +100,8 @@ export interface FunctionDefinition {
   workflowId: string
   workflowName?: string
   nodeName?: string
+  /** How many times a call may run (failed executions and dead processes count); default 3. */
+  maxAttempts?: number
 }
 
 export interface FunctionInfo {
@@ -106,6 +113,7 @@ export interface FunctionInfo {
   workflowId: string
   workflowName: string
   nodeName: string
+  maxAttempts: number
   /** A Function trigger is running for it now. */
   live: boolean
   /** Epoch ms of the last heartbeat of a running trigger, if any was seen. */

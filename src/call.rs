@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::backend::{GaveUp, Sent};
+use crate::backend::{GaveUp, Sent, Waiting};
 use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 use crate::keys::FunctionKey;
@@ -14,8 +14,33 @@ use crate::protocol::{now_ms, workflow_label, Args, Call, FunctionDef, GLOBAL_SC
 
 /// The longest wait a call may ask for.
 const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+/// Longest idempotency key accepted, in bytes.
+const MAX_IDEMPOTENCY_KEY: usize = 1024;
+/// Names the ids of idempotent calls: the same function and key always give the same id.
+const IDEMPOTENT_CALLS: uuid::Uuid = uuid::Uuid::from_u128(0x6e38_6e2d_6675_6e63_7469_6f6e_732d_6964);
 
-pub async fn call(engine: &Engine, key: FunctionKey, items: Vec<Args>, timeout: Duration) -> Result<Value> {
+/// The call's id: random, or derived from its idempotency key so that every caller with
+/// the same key for the same function meets the same call.
+fn call_id(key: &FunctionKey, idempotency_key: Option<&str>) -> Result<String> {
+    let Some(idempotency_key) = idempotency_key else { return Ok(uuid::Uuid::new_v4().simple().to_string()) };
+    if idempotency_key.is_empty() || idempotency_key.len() > MAX_IDEMPOTENCY_KEY {
+        return Err(EngineError::InvalidArguments(format!(
+            "The idempotency key of the call to function '{}' must be 1 to {MAX_IDEMPOTENCY_KEY} bytes long, got {}.",
+            key.name,
+            idempotency_key.len()
+        )));
+    }
+    let name = format!("{}\n{idempotency_key}", key.as_string());
+    Ok(uuid::Uuid::new_v5(&IDEMPOTENT_CALLS, name.as_bytes()).simple().to_string())
+}
+
+pub async fn call(
+    engine: &Engine,
+    key: FunctionKey,
+    items: Vec<Args>,
+    timeout: Duration,
+    idempotency_key: Option<&str>,
+) -> Result<Value> {
     if timeout.is_zero() || timeout > MAX_TIMEOUT {
         return Err(EngineError::InvalidOptions(format!(
             "The timeout must be between 1 ms and 24 h, got {} ms.",
@@ -31,15 +56,24 @@ pub async fn call(engine: &Engine, key: FunctionKey, items: Vec<Args>, timeout: 
     let backend = engine.backend();
     let deadline = now_ms() + timeout.as_millis() as u64;
     let reply_to = backend.reply_to().await?;
-    let id = uuid::Uuid::new_v4().simple().to_string();
+    let id = call_id(&key, idempotency_key)?;
+    let idempotent = idempotency_key.is_some();
     let mut known = engine.known_definition(&key);
+    // The definition this process remembers may be old: arguments it refuses are checked
+    // again against the current one before the caller hears they are wrong.
+    let mut remembered = known.is_some();
     // The second round only happens when the definition changed since this process last
     // saw it; a third means it is changing right now, and the call is simply sent.
     for _ in 0..3 {
         let (version, checked) = match &known {
-            Some(def) => (def.version(), params::validate(def, items.clone())?),
+            Some(def) => match params::validate(def, items.clone()) {
+                Ok(checked) => (def.version(), checked),
+                Err(_) if remembered => (String::new(), items.clone()),
+                Err(wrong) => return Err(wrong),
+            },
             None => (String::new(), items.clone()),
         };
+        remembered = false;
         let call = Call { v: PROTOCOL_VERSION, id: id.clone(), items: checked, deadline, reply_to: reply_to.clone() };
         let json = serde_json::to_string(&call).map_err(|e| EngineError::Internal(e.to_string()))?;
         let limit = backend.settings().max_payload_bytes;
@@ -50,26 +84,15 @@ pub async fn call(engine: &Engine, key: FunctionKey, items: Vec<Args>, timeout: 
                 json.len()
             )));
         }
-        match backend.send(&key, &call, &json, &version).await? {
-            Sent::Queued { entry_id, reply } => {
-                let def = known.unwrap_or_else(|| placeholder(&key));
-                let waited = tokio::time::timeout(timeout, reply).await;
-                return match waited {
-                    Ok(Ok(reply)) => reply.into_result(&key.name),
-                    _ => {
-                        let message = timeout_message(&def, timeout, None);
-                        match backend.give_up(&key, &call, &entry_id, &message).await? {
-                            GaveUp::Answered(reply) => reply.into_result(&key.name),
-                            GaveUp::TimedOut { picked_up } => {
-                                Err(EngineError::CallTimeout(timeout_message(&def, timeout, Some(picked_up))))
-                            }
-                        }
-                    }
-                };
-            }
+        let (entry_id, reply, who) = match backend.send(&key, &call, &json, &version, idempotent).await? {
+            Sent::Queued { entry_id, reply } if idempotent => (entry_id, reply, Waiting::IdempotentSender),
+            Sent::Queued { entry_id, reply } => (entry_id, reply, Waiting::Sender),
+            Sent::Joined { reply } => (String::new(), reply, Waiting::Joined),
+            Sent::Answered(reply) => return reply.into_result(&key.name),
             Sent::Stale(def) => {
                 engine.remember_definition(&key, def.clone());
                 known = Some(def);
+                continue;
             }
             Sent::Missing => {
                 engine.forget_definition(&key);
@@ -87,7 +110,22 @@ pub async fn call(engine: &Engine, key: FunctionKey, items: Vec<Args>, timeout: 
                     workflow_label(&def.workflow_name, &def.workflow_id)
                 )));
             }
+        };
+        let def = known.unwrap_or_else(|| placeholder(&key));
+        if let Ok(Ok(reply)) = tokio::time::timeout(timeout, reply).await {
+            return reply.into_result(&key.name);
         }
+        let message = timeout_message(&def, timeout, None);
+        return match backend.give_up(&key, &call, &entry_id, &message, who).await? {
+            GaveUp::Answered(reply) => reply.into_result(&key.name),
+            GaveUp::TimedOut { .. } if who == Waiting::Joined => Err(EngineError::CallTimeout(format!(
+                "{} A call with the same idempotency key is still running; calling again with that key waits for it.",
+                timeout_message(&def, timeout, Some(true))
+            ))),
+            GaveUp::TimedOut { picked_up } => {
+                Err(EngineError::CallTimeout(timeout_message(&def, timeout, Some(picked_up))))
+            }
+        };
     }
     Err(EngineError::Internal(format!(
         "The definition of function '{}' kept changing while calling it; call again.",
@@ -104,6 +142,7 @@ fn placeholder(key: &FunctionKey) -> FunctionDef {
         workflow_id: if key.scope == GLOBAL_SCOPE { String::new() } else { key.scope.clone() },
         workflow_name: String::new(),
         node_name: String::new(),
+        max_attempts: crate::protocol::DEFAULT_MAX_ATTEMPTS,
     }
 }
 
@@ -113,7 +152,7 @@ fn timeout_message(def: &FunctionDef, timeout: Duration, picked_up: Option<bool>
     let workflow = workflow_label(&def.workflow_name, &def.workflow_id);
     match picked_up {
         Some(true) | None => format!(
-            "{head}: a Function trigger took the call, but its execution has not reached Return from Function. Check the executions of workflow {workflow} for a slow or stuck node, or raise the timeout."
+            "{head}: a Function trigger took the call, but its execution has not reached Return from Function. Check the executions of workflow {workflow} for a slow or stuck node; in queue mode the execution may also still wait for a free worker slot (raise the workers' --concurrency). Or raise the timeout."
         ),
         Some(false) => format!(
             "{head}: no running Function trigger took the call. Check that workflow {workflow} is active and that n8n's main process and workers are running."

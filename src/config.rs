@@ -11,7 +11,7 @@ pub const DEFAULT_KEY_PREFIX: &str = "n8n-functions:";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_REPLY_TTL_SECONDS: u64 = 600;
 const DEFAULT_MAX_PAYLOAD_BYTES: usize = 4 * 1024 * 1024;
-const DEFAULT_HEARTBEAT_MS: u64 = 5000;
+const DEFAULT_HEARTBEAT_MS: u64 = 2000;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Credential {
@@ -51,6 +51,9 @@ pub struct Settings {
     pub max_payload_bytes: usize,
     /// How often a served function proves it is alive and keeps the calls it holds.
     pub heartbeat: Duration,
+    /// PEM file of the certificate authority a TLS Redis's certificate is checked against,
+    /// instead of the public ones (N8N_FUNCTIONS_REDIS_CA_FILE).
+    pub tls_ca_file: Option<String>,
 }
 
 impl Settings {
@@ -130,6 +133,7 @@ pub fn resolve(options: &Options, env: impl Fn(&str) -> Option<String>) -> Resul
         reply_ttl: Duration::from_secs(seconds("N8N_FUNCTIONS_REPLY_TTL_SECONDS", DEFAULT_REPLY_TTL_SECONDS)?.max(1)),
         max_payload_bytes: seconds("N8N_FUNCTIONS_MAX_PAYLOAD_BYTES", DEFAULT_MAX_PAYLOAD_BYTES as u64)? as usize,
         heartbeat: Duration::from_millis(seconds("N8N_FUNCTIONS_HEARTBEAT_MS", DEFAULT_HEARTBEAT_MS)?.max(50)),
+        tls_ca_file: env("N8N_FUNCTIONS_REDIS_CA_FILE"),
     })
 }
 

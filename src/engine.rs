@@ -61,9 +61,17 @@ impl Engine {
         serve::serve(self.backend.clone(), def).await
     }
 
-    pub async fn call(&self, scope: &str, name: &str, items: Vec<Args>, timeout: Duration) -> Result<Value> {
+    /// Calls a function; calls with the same `idempotency_key` share one run and one answer.
+    pub async fn call(
+        &self,
+        scope: &str,
+        name: &str,
+        items: Vec<Args>,
+        timeout: Duration,
+        idempotency_key: Option<&str>,
+    ) -> Result<Value> {
         let key = FunctionKey::new(scope, name).map_err(|e| EngineError::InvalidArguments(e.to_string()))?;
-        crate::call::call(self, key, items, timeout).await
+        crate::call::call(self, key, items, timeout, idempotency_key).await
     }
 
     pub async fn respond(&self, context: &CallContext, value: Value) -> Result<bool> {

@@ -84,6 +84,16 @@ impl Keys {
         self.function(key, &format!("reply:{call_id}"))
     }
 
+    /// Marker of an idempotent call in flight (callers with the same key wait for it).
+    pub fn running(&self, key: &FunctionKey, call_id: &str) -> String {
+        self.function(key, &format!("running:{call_id}"))
+    }
+
+    /// Set of the inbox channels of callers that joined an idempotent call in flight.
+    pub fn watchers(&self, key: &FunctionKey, call_id: &str) -> String {
+        self.function(key, &format!("watchers:{call_id}"))
+    }
+
     /// Stream of calls that could not be run.
     pub fn dead_letters(&self, key: &FunctionKey) -> String {
         self.function(key, "dead")

@@ -13,4 +13,4 @@ pub mod protocol;
 pub mod registry;
 pub mod serve;
 
-mod js;
+pub mod js;

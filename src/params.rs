@@ -62,6 +62,12 @@ pub fn validate(def: &FunctionDef, items: Vec<Args>) -> Result<Vec<Args>> {
 
 /// Checks a definition's own defaults against their declared types.
 pub fn check_definition(def: &FunctionDef) -> Result<()> {
+    if def.max_attempts == 0 {
+        return Err(EngineError::InvalidDefinition(format!(
+            "The maximum number of attempts of {} is 0: a call must be allowed to run at least once.",
+            def.describe()
+        )));
+    }
     let mut seen = std::collections::HashSet::new();
     for param in &def.parameters {
         if param.name.trim().is_empty() {
@@ -131,6 +137,7 @@ mod tests {
             workflow_id: "w".into(),
             workflow_name: String::new(),
             node_name: String::new(),
+            max_attempts: 3,
         }
     }
 

@@ -90,6 +90,16 @@ pub struct FunctionDef {
     pub workflow_name: String,
     #[serde(default)]
     pub node_name: String,
+    /// How many times a call may run: a failed execution runs it again, and so does a
+    /// Function trigger taking over the call of a process that died. Then dead letters.
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: u32,
+}
+
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
+fn default_max_attempts() -> u32 {
+    DEFAULT_MAX_ATTEMPTS
 }
 
 impl FunctionDef {
@@ -267,6 +277,7 @@ mod tests {
             workflow_id: "w1".into(),
             workflow_name: "Math".into(),
             node_name: "add".into(),
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
         }
     }
 

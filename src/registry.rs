@@ -62,6 +62,7 @@ mod tests {
             workflow_id: workflow.into(),
             workflow_name: format!("WF {workflow}"),
             node_name: node.into(),
+            max_attempts: 3,
         }
     }
 

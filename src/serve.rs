@@ -32,14 +32,17 @@ pub struct IncomingCall {
     pub attempt: u32,
 }
 
-type Held = Arc<Mutex<HashMap<String, String>>>;
+/// Calls handed to JS and not finished, by call id.
+type Held = Arc<Mutex<HashMap<String, IncomingCall>>>;
 
 pub struct Served {
     pub key: FunctionKey,
     consumer: String,
     backend: Arc<dyn Backend>,
     calls: tokio::sync::Mutex<mpsc::Receiver<IncomingCall>>,
-    /// Calls handed to JS and not finished: call id → stream entry id.
+    /// Where retried calls go back in line for JS.
+    handoff: mpsc::Sender<IncomingCall>,
+    max_attempts: u32,
     held: Held,
     cancel: CancellationToken,
     task: Mutex<Option<JoinHandle<()>>>,
@@ -59,13 +62,14 @@ pub async fn serve(backend: Arc<dyn Backend>, def: FunctionDef) -> Result<Served
     let (handoff, calls) = mpsc::channel(HANDOFF_CAPACITY);
     let held = Held::default();
     let cancel = CancellationToken::new();
+    let max_attempts = def.max_attempts;
     let consuming = Consuming {
         backend: backend.clone(),
         def,
         key: key.clone(),
         consumer: consumer.clone(),
         held: held.clone(),
-        handoff,
+        handoff: handoff.clone(),
         cancel: cancel.clone(),
     };
     let task = tokio::spawn(consuming.run(reader));
@@ -74,6 +78,8 @@ pub async fn serve(backend: Arc<dyn Backend>, def: FunctionDef) -> Result<Served
         consumer,
         backend,
         calls: tokio::sync::Mutex::new(calls),
+        handoff,
+        max_attempts,
         held,
         cancel,
         task: Mutex::new(Some(task)),
@@ -99,12 +105,41 @@ impl Served {
         batch
     }
 
-    /// The call's execution ended: answers it with an error if nothing answered it.
+    /// The call's execution ended. If nothing answered it: a failed execution (`error`)
+    /// runs it again while attempts are left, then sends it to the dead letters; an
+    /// execution that ended without returning is answered with that at once. True if this
+    /// answered the call.
     pub async fn finished(&self, context: &CallContext, error: Option<String>) -> Result<bool> {
         context.check()?;
-        lock(&self.held).remove(&context.call_id);
-        let reason = error.filter(|e| !e.trim().is_empty()).unwrap_or_else(|| NO_RETURN.to_string());
-        self.backend.answer(context, &Reply::failed(reason)).await
+        let held = lock(&self.held).remove(&context.call_id);
+        let Some(reason) = error.filter(|e| !e.trim().is_empty()) else {
+            return self.backend.answer(context, &Reply::failed(NO_RETURN)).await;
+        };
+        let Some(call) = held else {
+            return self.backend.answer(context, &Reply::failed(reason)).await;
+        };
+        if call.attempt >= self.max_attempts {
+            let entry =
+                Delivered { entry_id: context.entry_id.clone(), attempt: call.attempt, call: Ok(to_call(&call)) };
+            let reason = match call.attempt {
+                1 => reason,
+                runs => format!("{reason} (it failed {runs} times; the call was moved to the dead letters)"),
+            };
+            self.backend.dead_letter(&self.key, &entry, &reason).await?;
+            return self.backend.answer(context, &Reply::failed(reason)).await;
+        }
+        if self.cancel.is_cancelled() || call.context.deadline <= now_ms() || self.backend.is_answered(context).await? {
+            return self.backend.answer(context, &Reply::failed(reason)).await;
+        }
+        let again = IncomingCall { attempt: call.attempt + 1, ..call };
+        self.backend.retry(&self.key, &self.consumer, &again.context, again.attempt).await?;
+        lock(&self.held).insert(again.context.call_id.clone(), again.clone());
+        if self.handoff.send(again).await.is_err() {
+            // Closed meanwhile: the call was not started again, so it fails with this reason.
+            lock(&self.held).remove(&context.call_id);
+            return self.backend.answer(context, &Reply::failed(reason)).await;
+        }
+        Ok(false)
     }
 
     /// Stops consuming (idempotent) and resolves once the consumer has stopped, returned
@@ -152,6 +187,14 @@ fn to_call(call: &IncomingCall) -> Call {
     }
 }
 
+fn plural(count: u32) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// Unique per served function and process; readable in XINFO output.
 fn consumer_name() -> String {
     let host = std::fs::read_to_string("/etc/hostname")
@@ -193,7 +236,11 @@ impl Consuming {
                     }
                 }
                 _ = heartbeat.tick() => {
-                    let held: Vec<String> = lock(&this.held).values().filter(|id| !id.is_empty()).cloned().collect();
+                    let held: Vec<String> = lock(&this.held)
+                        .values()
+                        .map(|call| call.context.entry_id.clone())
+                        .filter(|id| !id.is_empty())
+                        .collect();
                     if let Ok(beat) = this.backend.beat(&this.key, &this.consumer, &held).await {
                         for entry in beat.reclaimed {
                             if let Some(unstarted) = this.hand_out(entry).await {
@@ -268,6 +315,16 @@ impl Consuming {
             let _ = self.backend.answer(&context, &Reply::failed(reason)).await;
             return None;
         }
+        if entry.attempt > self.def.max_attempts {
+            let runs = entry.attempt - 1;
+            let reason = format!(
+                "the process running it stopped {runs} time{} before it returned; the call was moved to the dead letters",
+                plural(runs)
+            );
+            let _ = self.backend.dead_letter(&self.key, &entry, &reason).await;
+            let _ = self.backend.answer(&context, &Reply::failed(reason)).await;
+            return None;
+        }
         if call.deadline <= now_ms() {
             let _ = self
                 .backend
@@ -280,8 +337,18 @@ impl Consuming {
                 .await;
             return None;
         }
-        lock(&self.held).insert(call.id.clone(), entry.entry_id.clone());
-        let incoming = IncomingCall { context, items: call.items, attempt: entry.attempt };
+        // The definition may have changed while the call waited: this consumer's own
+        // definition decides, and adds the defaults of parameters the caller did not know.
+        let items = match params::validate(&self.def, call.items) {
+            Ok(items) => items,
+            Err(wrong) => {
+                let reason = format!("the function changed while the call waited. {wrong}");
+                let _ = self.backend.answer(&context, &Reply::failed(reason)).await;
+                return None;
+            }
+        };
+        let incoming = IncomingCall { context, items, attempt: entry.attempt };
+        lock(&self.held).insert(call.id.clone(), incoming.clone());
         tokio::select! {
             sent = self.handoff.send(incoming) => match sent {
                 Ok(()) => None,

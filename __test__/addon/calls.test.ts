@@ -104,12 +104,30 @@ describe.each(['redis', 'memory'] as const)('calls through the %s backend', (bac
 		expect(second).toEqual([false]);
 	});
 
-	test('an execution that ends without returning answers the caller at once', async () => {
-		const function_ = await serve(definition('add'), (call) => void function_.finished(call.context, "node 'Throw' failed: boom"));
+	test('an execution that ends without returning answers the caller at once, and is not run again', async () => {
+		let runs = 0;
+		const function_ = await serve(definition('add'), (call) => {
+			runs += 1;
+			void function_.finished(call.context);
+		});
 		const started = Date.now();
 		const failure = await errorOf(client.call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20000 }));
-		expect(failure.message).toBe("Function 'add' failed: node 'Throw' failed: boom");
+		expect(failure.message).toBe("Function 'add' failed: its execution ended without reaching a Return from Function node");
 		expect(Date.now() - started).toBeLessThan(10000);
+		expect(runs).toBe(1);
+	});
+
+	test('a failed execution runs again up to maxAttempts, then the caller gets its error', async () => {
+		const attempts: number[] = [];
+		const function_ = await serve(definition('add', { maxAttempts: 2 }), (call) => {
+			attempts.push(call.attempt);
+			void function_.finished(call.context, "node 'Throw' failed: boom");
+		});
+		const failure = await errorOf(client.call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20000 }));
+		expect(failure.message).toBe(
+			"Function 'add' failed: node 'Throw' failed: boom (it failed 2 times; the call was moved to the dead letters)",
+		);
+		expect(attempts).toEqual([1, 2]);
 	});
 
 	test('finished() after a return changes nothing', async () => {
@@ -144,6 +162,33 @@ describe.each(['redis', 'memory'] as const)('calls through the %s backend', (bac
 		await serve(definition('gone'), () => void (delivered += 1));
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		expect(delivered).toBe(0);
+	});
+
+	test('calls with the same idempotency key share one run and its answer', async () => {
+		let runs = 0;
+		await serve(definition('charge'), (call) => {
+			runs += 1;
+			const run = runs;
+			setTimeout(() => void client.respond(call.context, { run, a: (call.items[0] as { a: number }).a }), 200);
+		});
+		const charge = (idempotencyKey: string, a: number) =>
+			client.call({ scope: GLOBAL, name: 'charge', items: [{ a }], idempotencyKey });
+		const concurrent = await Promise.all([1, 2, 3, 4, 5].map(() => charge('order-1', 1)));
+		expect(concurrent).toEqual(Array(5).fill({ run: 1, a: 1 }));
+		// After the answer, the same key gets the stored answer without running again.
+		expect(await charge('order-1', 1)).toEqual({ run: 1, a: 1 });
+		expect(runs).toBe(1);
+		expect(await charge('order-2', 2)).toEqual({ run: 2, a: 2 });
+		expect(runs).toBe(2);
+	});
+
+	test('an idempotent call nobody took is withdrawn at its deadline, so the key can be used again', async () => {
+		const stopped = await client.serve(definition('late'));
+		await stopped.close();
+		const first = await errorOf(client.call({ scope: GLOBAL, name: 'late', items: [{ a: 1 }], timeoutMs: 200, idempotencyKey: 'k' }));
+		expect(first.code).toBe('CALL_TIMEOUT');
+		await serve(definition('late'), (call) => void client.respond(call.context, 'ran once'));
+		expect(await client.call({ scope: GLOBAL, name: 'late', items: [{ a: 1 }], idempotencyKey: 'k' })).toBe('ran once');
 	});
 
 	test('list and describe show what is defined and whether it runs', async () => {

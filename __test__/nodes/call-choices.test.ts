@@ -11,6 +11,7 @@ function info(partial: Partial<FunctionInfo> & Pick<FunctionInfo, 'name' | 'scop
 		workflowId: partial.scope === '__global__' ? 'wfG' : partial.scope,
 		workflowName: '',
 		nodeName: partial.name,
+		maxAttempts: 3,
 		live: true,
 		...partial,
 	};

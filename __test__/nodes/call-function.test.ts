@@ -7,6 +7,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import type { CallContext } from '../../nodes/shared/addon-types';
 import { callContext } from './fixtures';
 import {
+	ADD_PARAMETERS,
 	GLOBAL,
 	type RunningFunction,
 	callFunction,
@@ -107,7 +108,8 @@ describe('Call Function', () => {
 	});
 
 	it('with continue on fail, outputs the error for the failed item only', async () => {
-		const add = await startFunction();
+		// One attempt: the failed execution answers its call instead of running it again.
+		const add = await startFunction({ parameters: { ...ADD_PARAMETERS, options: { maxAttempts: 1 } } });
 		const outer = callContext('outer');
 		const items = [{ json: { a: 0 } }, { json: { a: 1, _functionCall: outer } }];
 		const output = callFunction({ items, continueOnFail: true, parameters: { parametersJson: (i: number) => ({ a: items[i].json.a }) } });

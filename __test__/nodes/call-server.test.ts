@@ -20,6 +20,8 @@ const definition = {
 	workflowId: 'wfProbe',
 	workflowName: 'Probe',
 	nodeName: 'probe',
+	// The loop's reports are what is tested here, not running failed calls again.
+	maxAttempts: 1,
 };
 
 interface Execution extends Deferred<IRun> {

@@ -4,6 +4,7 @@
  * redis://127.0.0.1:6379).
  */
 import {
+	ADD_PARAMETERS,
 	type RunningFunction,
 	callFunction,
 	finish,
@@ -58,13 +59,17 @@ describe.each(['memory', 'redis'] as const)('through the %s backend', (backend) 
 		expect(add.emissions).toHaveLength(1);
 	});
 
-	it("fails the call at once when the function's execution ends without returning", async () => {
-		const add = await startFunction();
+	it('runs a failed execution again up to Max Attempts, then fails the call with its error', async () => {
+		const add = await startFunction({ parameters: { ...ADD_PARAMETERS, options: { maxAttempts: 2 } } });
 		const caller = outcome(callFunction({ items: [{ json: {} }], parameters: { parametersJson: { a: 1 }, options: { timeout: 20 } } }));
 		finish(await add.emission(), run('error', { message: 'division by zero', node: 'Code' }));
+		const second = await add.emission(1);
+		const callIdOf = (emission: typeof second) => (emission.items[0].json._functionCall as { callId: string }).callId;
+		expect(callIdOf(second)).toBe(callIdOf(add.emissions[0]));
+		finish(second, run('error', { message: 'division by zero', node: 'Code' }));
 		expect(await caller).toMatchObject({
 			error: {
-				message: `Function 'add' failed: division by zero (node "Code")`,
+				message: `Function 'add' failed: division by zero (node "Code") (it failed 2 times; the call was moved to the dead letters)`,
 				description: expect.stringMatching(/function's executions/),
 			},
 		});

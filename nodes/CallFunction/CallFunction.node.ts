@@ -40,7 +40,10 @@ function readRequest(context: IExecuteFunctions, index: number, timeoutMs: numbe
 		context.getNodeParameter('function', index, '', { extractValue: true }),
 		context.getWorkflow().id,
 	);
-	return { ...target, items: [readArguments(context, index)], timeoutMs };
+	const request: CallRequest = { ...target, items: [readArguments(context, index)], timeoutMs };
+	const idempotencyKey = String(context.getNodeParameter('options.idempotencyKey', index, '') ?? '');
+	if (idempotencyKey !== '') request.idempotencyKey = idempotencyKey;
+	return request;
 }
 
 async function callForEachItem(

@@ -157,6 +157,15 @@ export const callFunctionProperties: INodeProperties[] = [
 				displayOptions: { show: { putResultIn: ['field'] } },
 			},
 			{
+				displayName: 'Idempotency Key',
+				name: 'idempotencyKey',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.orderId }}',
+				description:
+					'Calls of this function with the same key run it once: a call made while it runs waits for its answer, and one made later gets the stored answer (kept N8N_FUNCTIONS_REPLY_TTL_SECONDS, default 10 minutes). Empty: every call runs.',
+			},
+			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeout',
 				type: 'number',

@@ -68,6 +68,7 @@ export class FunctionTrigger implements INodeType {
 				nodeName: node.name,
 				workflowId: workflow.id,
 				workflowName: workflow.name,
+				maxAttempts: (this.getNodeParameter('options', {}) as { maxAttempts?: number }).maxAttempts,
 			});
 			const functions = await getFunctions(this);
 			const served = await functions.serve(definition);

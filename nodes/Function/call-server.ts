@@ -24,8 +24,8 @@ export interface CallServerOptions {
 	/** Starts the call's execution; settles when it ends (n8n's done promise). */
 	runCall(call: IncomingCall): Promise<IRun | undefined>;
 	/**
-	 * Answers a call with an error unless something already answered it; used when the
-	 * served function can no longer report (closed before the execution ended).
+	 * Answers a call with an error unless something already answered it: a call refused
+	 * in the editor, or one the served function could no longer report.
 	 */
 	failUnanswered(context: CallContext, message: string): Promise<unknown>;
 	/** Editor test ("listen for test event"): run the first call only. */
@@ -90,16 +90,21 @@ export class CallServer {
 
 	/** Runs the call (or refuses it with `refusal`) and reports how its execution ended. */
 	private track(call: IncomingCall, refusal?: string): void {
-		const outcome: Promise<ExecutionOutcome> = refusal
-			? Promise.resolve({ ended: true, error: refusal })
-			: this.runAndObserve(call);
-		const report = outcome
-			.then(async (result) => {
-				if (result.ended) await this.report(call.context, result.error);
-			})
+		const handled = refusal
+			? this.refuse(call.context, refusal)
+			: this.runAndObserve(call).then(async (result) => {
+					if (result.ended) await this.report(call.context, result.error);
+				});
+		const report = handled
 			.catch((error: unknown) => this.options.log.warn(`Call ${call.context.callId} was not reported: ${errorMessage(error)}`))
 			.finally(() => this.pending.delete(report));
 		this.pending.add(report);
+	}
+
+	/** Answers a call this trigger will not run: no execution failed, so it must not run again. */
+	private async refuse(context: CallContext, message: string): Promise<void> {
+		await this.options.failUnanswered(context, message);
+		await this.report(context, undefined);
 	}
 
 	private runAndObserve(call: IncomingCall): Promise<ExecutionOutcome> {

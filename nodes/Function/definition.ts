@@ -25,6 +25,8 @@ export interface FunctionTriggerSettings {
 	nodeName: string;
 	workflowId: string | undefined;
 	workflowName: string | undefined;
+	/** Undefined: the addon's default. */
+	maxAttempts?: number;
 }
 
 function toParameterSpec(row: ParameterRow, position: number): ParameterSpec {
@@ -90,5 +92,14 @@ export function buildFunctionDefinition(settings: FunctionTriggerSettings): Func
 	const description = settings.functionDescription.trim();
 	if (description) definition.description = description;
 	if (settings.workflowName) definition.workflowName = settings.workflowName;
+	if (settings.maxAttempts !== undefined) {
+		if (!Number.isInteger(settings.maxAttempts) || settings.maxAttempts < 1) {
+			throw new GuidedError(
+				`Max Attempts of the function "${name}" is ${settings.maxAttempts}`,
+				'Set Max Attempts to a whole number of at least 1 (1: a call never runs twice).',
+			);
+		}
+		definition.maxAttempts = settings.maxAttempts;
+	}
 	return definition;
 }

@@ -110,4 +110,22 @@ export const functionTriggerProperties: INodeProperties[] = [
 			},
 		],
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Max Attempts',
+				name: 'maxAttempts',
+				type: 'number',
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				default: 3,
+				description:
+					'How many times a call may run: when its execution fails, or the n8n process running it stops, it runs again until this many runs, then its caller gets the error and the call goes to the dead letters. An execution that ends without reaching Return from Function is never run again.',
+			},
+		],
+	},
 ];

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use tokio::sync::{oneshot, Notify};
 use tokio_util::sync::CancellationToken;
 
-use super::{Backend, Beat, Delivered, GaveUp, Reader, Sent};
+use super::{Backend, Beat, Delivered, GaveUp, Reader, Sent, Waiting};
 use crate::config::Settings;
 use crate::error::Result;
 use crate::keys::FunctionKey;
@@ -25,8 +25,10 @@ pub struct MemoryBackend {
 #[derive(Default)]
 struct State {
     functions: HashMap<FunctionKey, Function>,
-    /// Callers waiting, by call id.
-    waiters: HashMap<String, oneshot::Sender<Reply>>,
+    /// Callers waiting, by call id (several for an idempotent call others joined).
+    waiters: HashMap<String, Vec<oneshot::Sender<Reply>>>,
+    /// Idempotent calls sent and not answered.
+    running: std::collections::HashSet<String>,
     /// Stored answers by call id, with the order they expire in.
     replies: HashMap<String, Reply>,
     expiry: VecDeque<(Instant, String)>,
@@ -97,7 +99,8 @@ impl State {
         }
         self.replies.insert(call_id.to_string(), reply.clone());
         self.expiry.push_back((now + ttl, call_id.to_string()));
-        if let Some(waiter) = self.waiters.remove(call_id) {
+        self.running.remove(call_id);
+        for waiter in self.waiters.remove(call_id).unwrap_or_default() {
             let _ = waiter.send(reply.clone());
         }
         true
@@ -156,7 +159,7 @@ impl Backend for MemoryBackend {
         Ok("memory".into())
     }
 
-    async fn send(&self, key: &FunctionKey, call: &Call, _json: &str, version: &str) -> Result<Sent> {
+    async fn send(&self, key: &FunctionKey, call: &Call, _json: &str, version: &str, idempotent: bool) -> Result<Sent> {
         let mut state = self.state();
         let Some(function) = state.functions.get_mut(key) else { return Ok(Sent::Missing) };
         let Some((def, current)) = &function.def else { return Ok(Sent::Missing) };
@@ -167,27 +170,55 @@ impl Backend for MemoryBackend {
         if registry::inactive_for_good(last_seen, &self.settings) {
             return Ok(Sent::Inactive { last_seen });
         }
+        if idempotent {
+            if let Some(stored) = state.replies.get(&call.id) {
+                return Ok(Sent::Answered(stored.clone()));
+            }
+            let (tx, rx) = oneshot::channel();
+            state.waiters.entry(call.id.clone()).or_default().push(tx);
+            if !state.running.insert(call.id.clone()) {
+                return Ok(Sent::Joined { reply: rx });
+            }
+            let function = state.function(key);
+            function.queue.push_back(call.clone());
+            function.arrived.notify_one();
+            return Ok(Sent::Queued { entry_id: String::new(), reply: rx });
+        }
         function.queue.push_back(call.clone());
         function.arrived.notify_one();
         let (tx, rx) = oneshot::channel();
-        state.waiters.insert(call.id.clone(), tx);
+        state.waiters.entry(call.id.clone()).or_default().push(tx);
         Ok(Sent::Queued { entry_id: String::new(), reply: rx })
     }
 
-    async fn give_up(&self, key: &FunctionKey, call: &Call, _entry_id: &str, message: &str) -> Result<GaveUp> {
+    async fn give_up(
+        &self,
+        key: &FunctionKey,
+        call: &Call,
+        _entry_id: &str,
+        message: &str,
+        who: Waiting,
+    ) -> Result<GaveUp> {
         let mut state = self.state();
-        state.waiters.remove(&call.id);
         if let Some(reply) = state.replies.get(&call.id) {
             return Ok(GaveUp::Answered(reply.clone()));
+        }
+        if who == Waiting::Joined {
+            return Ok(GaveUp::TimedOut { picked_up: true });
         }
         let function = state.function(key);
         let queued = function.queue.iter().position(|c| c.id == call.id);
         if let Some(index) = queued {
             function.queue.remove(index);
         }
-        function.taken.remove(&call.id);
-        let ttl = self.settings.reply_ttl;
-        state.store(&call.id, &Reply::timed_out(message), ttl);
+        if who == Waiting::Sender {
+            function.taken.remove(&call.id);
+            state.waiters.remove(&call.id);
+            let ttl = self.settings.reply_ttl;
+            state.store(&call.id, &Reply::timed_out(message), ttl);
+        } else if queued.is_some() {
+            state.running.remove(&call.id);
+        }
         Ok(GaveUp::TimedOut { picked_up: queued.is_none() })
     }
 
@@ -197,6 +228,15 @@ impl Backend for MemoryBackend {
             state.function(&key).taken.remove(&context.call_id);
         }
         Ok(state.store(&context.call_id, reply, self.settings.reply_ttl))
+    }
+
+    async fn is_answered(&self, context: &CallContext) -> Result<bool> {
+        Ok(self.state().replies.contains_key(&context.call_id))
+    }
+
+    async fn retry(&self, key: &FunctionKey, _consumer: &str, context: &CallContext, attempt: u32) -> Result<()> {
+        self.state().function(key).taken.insert(context.call_id.clone(), attempt);
+        Ok(())
     }
 
     async fn beat(&self, key: &FunctionKey, consumer: &str, _held: &[String]) -> Result<Beat> {

@@ -31,6 +31,12 @@ pub enum Sent {
         entry_id: String,
         reply: oneshot::Receiver<Reply>,
     },
+    /// Idempotent: a call with the same key is in flight; this waits for its answer.
+    Joined {
+        reply: oneshot::Receiver<Reply>,
+    },
+    /// Idempotent: a call with the same key was answered already.
+    Answered(Reply),
     /// The stored definition changed since the caller validated: check again with this one.
     Stale(FunctionDef),
     Missing,
@@ -38,6 +44,28 @@ pub enum Sent {
     Inactive {
         last_seen: Option<u64>,
     },
+}
+
+/// Who gives up on a call at its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// The caller that sent an ordinary call: its timeout becomes the call's answer.
+    Sender,
+    /// The caller that sent an idempotent call: a call still running is left to answer
+    /// later callers with the same key; one nobody took is withdrawn.
+    IdempotentSender,
+    /// A caller that joined an idempotent call in flight: it only stops waiting.
+    Joined,
+}
+
+impl Waiting {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sender => "sender",
+            Self::IdempotentSender => "idempotent",
+            Self::Joined => "joined",
+        }
+    }
 }
 
 /// What the caller learns when its deadline has passed.
@@ -73,12 +101,20 @@ pub trait Backend: Send + Sync {
     async fn reply_to(&self) -> Result<String>;
 
     /// Sends `call` (`json` is its serialized form) if the stored definition still has
-    /// `version`. The reply waiter is in place before the call can be seen.
-    async fn send(&self, key: &FunctionKey, call: &Call, json: &str, version: &str) -> Result<Sent>;
+    /// `version`. The reply waiter is in place before the call can be seen. An
+    /// `idempotent` call whose id is in flight or answered is not sent again.
+    async fn send(&self, key: &FunctionKey, call: &Call, json: &str, version: &str, idempotent: bool) -> Result<Sent>;
 
-    /// The caller's deadline passed: takes a last look for the answer, makes sure an
-    /// unanswered call is never run late, and stores the timeout as its answer.
-    async fn give_up(&self, key: &FunctionKey, call: &Call, entry_id: &str, message: &str) -> Result<GaveUp>;
+    /// The caller's deadline passed: takes a last look for the answer and, as `who` says,
+    /// makes sure an unanswered call is never run late and stores the timeout as its answer.
+    async fn give_up(
+        &self,
+        key: &FunctionKey,
+        call: &Call,
+        entry_id: &str,
+        message: &str,
+        who: Waiting,
+    ) -> Result<GaveUp>;
 
     /// Stores the answer, wakes the caller and acknowledges the call, in one step.
     /// False when the call was answered already.
@@ -87,6 +123,12 @@ pub trait Backend: Send + Sync {
     /// Proves `consumer` alive, keeps the calls it holds (by entry id) and takes over
     /// calls whose holders died.
     async fn beat(&self, key: &FunctionKey, consumer: &str, held: &[String]) -> Result<Beat>;
+
+    /// Whether the call has an answer stored.
+    async fn is_answered(&self, context: &CallContext) -> Result<bool>;
+
+    /// Records that `consumer` runs the call again (its `attempt`-th run), keeping it held.
+    async fn retry(&self, key: &FunctionKey, consumer: &str, context: &CallContext, attempt: u32) -> Result<()>;
 
     /// Gives calls this consumer took but never started back to the function's other consumers.
     async fn release(&self, key: &FunctionKey, consumer: &str, calls: Vec<Delivered>) -> Result<()>;

@@ -14,7 +14,7 @@ use tokio::sync::OnceCell;
 
 use self::inbox::Inbox;
 use self::reader::RedisReader;
-use super::{Backend, Beat, Delivered, GaveUp, Reader, Sent};
+use super::{Backend, Beat, Delivered, GaveUp, Reader, Sent, Waiting};
 use crate::config::{Settings, Target};
 use crate::error::{EngineError, Result};
 use crate::keys::{FunctionKey, Keys, GROUP};
@@ -64,7 +64,7 @@ impl RedisBackend {
             return Err(EngineError::Internal("RedisBackend needs a Redis target".into()));
         };
         let address = settings.address();
-        let client = connect::client(url, &address)?;
+        let client = connect::client(url, &address, settings.tls_ca_file.as_deref())?;
         Ok(Self {
             keys: Keys::new(&settings.key_prefix),
             client,
@@ -210,9 +210,11 @@ impl Backend for RedisBackend {
         Ok(self.inbox().await?.channel.clone())
     }
 
-    async fn send(&self, key: &FunctionKey, call: &Call, json: &str, version: &str) -> Result<Sent> {
+    async fn send(&self, key: &FunctionKey, call: &Call, json: &str, version: &str, idempotent: bool) -> Result<Sent> {
         let inbox = self.inbox().await?;
         let reply = inbox.expect(&call.id, self.keys.reply(key, &call.id));
+        // An idempotent call counts as in flight until its caller's deadline.
+        let running_ttl = call.deadline.saturating_sub(now_ms()) + 1000;
         let outcome = self
             .run::<Vec<String>>(
                 self.scripts
@@ -220,11 +222,17 @@ impl Backend for RedisBackend {
                     .key(self.keys.definition(key))
                     .key(self.keys.consumers(key))
                     .key(self.keys.calls(key))
+                    .key(self.keys.reply(key, &call.id))
+                    .key(self.keys.running(key, &call.id))
+                    .key(self.keys.watchers(key, &call.id))
                     .arg(version)
                     .arg(now_ms())
                     .arg(self.settings.inactive_after().as_millis() as u64)
                     .arg(GROUP)
-                    .arg(json),
+                    .arg(json)
+                    .arg(if idempotent { "1" } else { "0" })
+                    .arg(&inbox.channel)
+                    .arg(running_ttl),
             )
             .await;
         let sent = match outcome {
@@ -232,25 +240,36 @@ impl Backend for RedisBackend {
                 Some("queued") => {
                     return Ok(Sent::Queued { entry_id: parts.get(1).cloned().unwrap_or_default(), reply })
                 }
+                Some("joined") => return Ok(Sent::Joined { reply }),
+                Some("answered") => match parts.get(1).and_then(|j| serde_json::from_str(j).ok()) {
+                    Some(stored) => Ok(Sent::Answered(stored)),
+                    None => Err(EngineError::Internal(format!("The stored reply of call {} is not readable", call.id))),
+                },
                 Some("stale") => match parts.get(1).and_then(|j| serde_json::from_str(j).ok()) {
-                    Some(def) => Sent::Stale(def),
-                    None => Sent::Missing,
+                    Some(def) => Ok(Sent::Stale(def)),
+                    None => Ok(Sent::Missing),
                 },
-                Some("inactive") => Sent::Inactive {
+                Some("inactive") => Ok(Sent::Inactive {
                     last_seen: parts.get(1).and_then(|s| s.parse::<f64>().ok()).filter(|s| *s >= 0.0).map(|s| s as u64),
-                },
-                _ => Sent::Missing,
+                }),
+                _ => Ok(Sent::Missing),
             },
-            Err(error) => {
-                inbox.forget(&call.id);
-                return Err(error);
-            }
+            Err(error) => Err(error),
         };
+        // Not waiting after all: this caller's place in the inbox goes.
+        drop(reply);
         inbox.forget(&call.id);
-        Ok(sent)
+        sent
     }
 
-    async fn give_up(&self, key: &FunctionKey, call: &Call, entry_id: &str, message: &str) -> Result<GaveUp> {
+    async fn give_up(
+        &self,
+        key: &FunctionKey,
+        call: &Call,
+        entry_id: &str,
+        message: &str,
+        who: Waiting,
+    ) -> Result<GaveUp> {
         if let Some(inbox) = self.inbox.get() {
             inbox.forget(&call.id);
         }
@@ -262,10 +281,12 @@ impl Backend for RedisBackend {
                     .give_up
                     .key(self.keys.reply(key, &call.id))
                     .key(self.keys.calls(key))
+                    .key(self.keys.running(key, &call.id))
                     .arg(timeout)
                     .arg(self.settings.reply_ttl.as_millis() as u64)
                     .arg(GROUP)
-                    .arg(entry_id),
+                    .arg(entry_id)
+                    .arg(who.name()),
             )
             .await?;
         match (parts.first().map(String::as_str), parts.get(1)) {
@@ -290,6 +311,7 @@ impl Backend for RedisBackend {
                     .answer
                     .key(self.keys.reply(&key, &context.call_id))
                     .key(self.keys.calls(&key))
+                    .key(self.keys.watchers(&key, &context.call_id))
                     .arg(json)
                     .arg(self.settings.reply_ttl.as_millis() as u64)
                     .arg(GROUP)
@@ -299,6 +321,22 @@ impl Backend for RedisBackend {
             )
             .await?;
         Ok(stored == 1)
+    }
+
+    async fn is_answered(&self, context: &CallContext) -> Result<bool> {
+        let key = FunctionKey::parse(&context.function).ok_or_else(|| {
+            EngineError::InvalidCallContext(format!("The call context names no function ('{}').", context.function))
+        })?;
+        self.query::<bool>(redis::cmd("EXISTS").arg(self.keys.reply(&key, &context.call_id))).await
+    }
+
+    async fn retry(&self, key: &FunctionKey, consumer: &str, context: &CallContext, attempt: u32) -> Result<()> {
+        // Keeps Redis's delivery count equal to the runs, so a consumer taking the call
+        // over after a crash counts this run too.
+        let mut command = redis::cmd("XCLAIM");
+        command.arg(self.keys.calls(key)).arg(GROUP).arg(consumer).arg(0).arg(&context.entry_id);
+        command.arg("RETRYCOUNT").arg(attempt).arg("JUSTID");
+        self.query::<Vec<String>>(&command).await.map(|_| ())
     }
 
     async fn beat(&self, key: &FunctionKey, consumer: &str, held: &[String]) -> Result<Beat> {

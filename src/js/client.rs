@@ -59,7 +59,10 @@ impl FunctionsClient {
             Some(ms) => Duration::from_millis(if ms.is_nan() { 0 } else { ms.max(0.0) as u64 }),
             None => config::DEFAULT_TIMEOUT,
         };
-        self.engine.call(&request.scope, &request.name, request.items, timeout).await.js()
+        self.engine
+            .call(&request.scope, &request.name, request.items, timeout, request.idempotency_key.as_deref())
+            .await
+            .js()
     }
 
     /// Answers a call with a value. False when the call was already answered (the first answer wins).

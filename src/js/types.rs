@@ -50,6 +50,8 @@ pub struct FunctionDefinition {
     pub workflow_id: String,
     pub workflow_name: Option<String>,
     pub node_name: Option<String>,
+    /// How many times a call may run (failed executions and dead processes count); default 3.
+    pub max_attempts: Option<u32>,
 }
 
 #[napi(object)]
@@ -62,6 +64,7 @@ pub struct FunctionInfo {
     pub workflow_id: String,
     pub workflow_name: String,
     pub node_name: String,
+    pub max_attempts: u32,
     /// A Function trigger is running for it now.
     pub live: bool,
     /// Epoch ms of the last heartbeat of a running trigger, if any was seen.
@@ -94,6 +97,9 @@ pub struct CallRequest {
     pub items: Vec<Map<String, Value>>,
     /// Default 30000.
     pub timeout_ms: Option<f64>,
+    /// Calls to the same function with the same key share one run and its answer: a call
+    /// made while the first runs waits for it; one made after gets the stored answer.
+    pub idempotency_key: Option<String>,
 }
 
 #[napi(object)]
@@ -145,6 +151,7 @@ impl FunctionDefinition {
             workflow_id: self.workflow_id,
             workflow_name: self.workflow_name.unwrap_or_default(),
             node_name: self.node_name.unwrap_or_default(),
+            max_attempts: self.max_attempts.unwrap_or(protocol::DEFAULT_MAX_ATTEMPTS),
         })
     }
 }
@@ -171,6 +178,7 @@ impl From<protocol::FunctionInfo> for FunctionInfo {
             workflow_id: def.workflow_id,
             workflow_name: def.workflow_name,
             node_name: def.node_name,
+            max_attempts: def.max_attempts,
             live: info.live,
             last_seen: info.last_seen.map(|s| s as f64),
         }

@@ -11,12 +11,24 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Generous: one connection carries every call of the process, pipelined.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub fn client(url: &str, address: &str) -> Result<Client, EngineError> {
-    if url.starts_with("rediss:") {
-        // rustls needs one process-wide crypto provider; another library may have set it.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+/// A client for `url`; with TLS, Redis's certificate is checked against the public
+/// certificate authorities, or only against the one in `ca_file`.
+pub fn client(url: &str, address: &str, ca_file: Option<&str>) -> Result<Client, EngineError> {
+    let unusable =
+        |e: redis::RedisError| EngineError::InvalidOptions(format!("Cannot use the Redis address {address}: {e}."));
+    if !url.starts_with("rediss:") {
+        return Client::open(url).map_err(unusable);
     }
-    Client::open(url).map_err(|e| EngineError::InvalidOptions(format!("Cannot use the Redis address {address}: {e}.")))
+    // rustls needs one process-wide crypto provider; another library may have set it.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let Some(ca_file) = ca_file else { return Client::open(url).map_err(unusable) };
+    let root_cert = std::fs::read(ca_file).map_err(|e| {
+        EngineError::InvalidOptions(format!(
+            "Cannot read the certificate authority file {ca_file} (N8N_FUNCTIONS_REDIS_CA_FILE): {e}. Point it at a PEM file this process can read."
+        ))
+    })?;
+    Client::build_with_tls(url, redis::TlsCertificates { client_tls: None, root_cert: Some(root_cert) })
+        .map_err(unusable)
 }
 
 /// The shared, auto-reconnecting connection for every non-blocking command.

@@ -14,9 +14,10 @@ use tokio::sync::oneshot;
 
 use crate::protocol::Reply;
 
+/// The callers waiting for one call: several when callers joined an idempotent call.
 struct Waiter {
     reply_key: String,
-    tx: oneshot::Sender<Reply>,
+    txs: Vec<oneshot::Sender<Reply>>,
 }
 
 type Waiters = Arc<Mutex<HashMap<String, Waiter>>>;
@@ -37,12 +38,19 @@ impl Inbox {
 
     pub fn expect(&self, call_id: &str, reply_key: String) -> oneshot::Receiver<Reply> {
         let (tx, rx) = oneshot::channel();
-        lock(&self.waiters).insert(call_id.to_string(), Waiter { reply_key, tx });
+        lock(&self.waiters).entry(call_id.to_string()).or_insert(Waiter { reply_key, txs: Vec::new() }).txs.push(tx);
         rx
     }
 
+    /// Forgets the callers of `call_id` that stopped waiting (dropped their receiver).
     pub fn forget(&self, call_id: &str) {
-        lock(&self.waiters).remove(call_id);
+        let mut waiters = lock(&self.waiters);
+        if let Some(waiter) = waiters.get_mut(call_id) {
+            waiter.txs.retain(|tx| !tx.is_closed());
+            if waiter.txs.is_empty() {
+                waiters.remove(call_id);
+            }
+        }
     }
 }
 
@@ -87,7 +95,9 @@ fn parse(payload: &[u8]) -> Option<(&str, Reply)> {
 
 fn deliver(waiters: &Waiters, call_id: &str, reply: Reply) {
     if let Some(waiter) = lock(waiters).remove(call_id) {
-        let _ = waiter.tx.send(reply);
+        for tx in waiter.txs {
+            let _ = tx.send(reply.clone());
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 -- Answers a call: the first answer is stored (the source of truth, with a TTL), the
--- caller is woken, the stream entry is acknowledged and removed. Later answers: 0.
--- KEYS: reply key, calls stream
+-- caller and any callers that joined it (same idempotency key) are woken, the stream
+-- entry is acknowledged and removed. Later answers: 0.
+-- KEYS: reply key, calls stream, watchers set
 -- ARGV: reply json, ttl ms, group, entry id ('' if none), caller's channel, call id
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return 0
@@ -9,5 +10,12 @@ if ARGV[4] ~= '' then
   redis.call('XACK', KEYS[2], ARGV[3], ARGV[4])
   redis.call('XDEL', KEYS[2], ARGV[4])
 end
-redis.call('PUBLISH', ARGV[5], ARGV[6] .. ' ' .. ARGV[1])
+local message = ARGV[6] .. ' ' .. ARGV[1]
+redis.call('PUBLISH', ARGV[5], message)
+for _, channel in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  if channel ~= ARGV[5] then
+    redis.call('PUBLISH', channel, message)
+  end
+end
+redis.call('DEL', KEYS[3])
 return 1

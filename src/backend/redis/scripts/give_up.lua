@@ -1,18 +1,29 @@
--- The caller's deadline passed. Returns a late answer if one is stored; otherwise
--- stores the timeout as the answer (so a late Return from Function is refused), removes
--- a call nobody took so it never runs late, and tells whether somebody took it.
--- KEYS: reply key, calls stream
--- ARGV: timeout reply json, ttl ms, group, entry id
+-- A caller's deadline passed. Returns a late answer if one is stored. Otherwise, for the
+-- caller that sent an ordinary call, stores the timeout as the answer (so a late Return
+-- from Function is refused) and removes the entry; for an idempotent sender, withdraws a
+-- call nobody took and leaves a running one to answer later callers; a caller that only
+-- joined changes nothing. Tells whether somebody took the call.
+-- KEYS: reply key, calls stream, running marker
+-- ARGV: timeout reply json, ttl ms, group, entry id, who ('sender', 'idempotent', 'joined')
 local stored = redis.call('GET', KEYS[1])
 if stored then
   return {'answered', stored}
 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-local pending = redis.call('XPENDING', KEYS[2], ARGV[3], ARGV[4], ARGV[4], 1)
-if #pending == 0 then
-  redis.call('XDEL', KEYS[2], ARGV[4])
-  return {'timeout', '0'}
+if ARGV[5] == 'joined' then
+  return {'timeout', '1'}
 end
-redis.call('XACK', KEYS[2], ARGV[3], ARGV[4])
-redis.call('XDEL', KEYS[2], ARGV[4])
-return {'timeout', '1'}
+local taken = #redis.call('XPENDING', KEYS[2], ARGV[3], ARGV[4], ARGV[4], 1) > 0
+if ARGV[5] == 'sender' then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  if taken then
+    redis.call('XACK', KEYS[2], ARGV[3], ARGV[4])
+  end
+  redis.call('XDEL', KEYS[2], ARGV[4])
+elseif not taken then
+  redis.call('XDEL', KEYS[2], ARGV[4])
+  redis.call('DEL', KEYS[3])
+end
+if taken then
+  return {'timeout', '1'}
+end
+return {'timeout', '0'}

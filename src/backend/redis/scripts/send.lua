@@ -1,7 +1,9 @@
 -- Sends a call if the caller validated against the current definition and some
--- Function trigger is alive or was alive recently enough to be restarting.
--- KEYS: definition hash, consumers zset, calls stream
--- ARGV: expected version, now ms, inactive after ms, group, call json
+-- Function trigger is alive or was alive recently enough to be restarting. An idempotent
+-- call already answered returns the answer; one in flight is joined instead of sent again.
+-- KEYS: definition hash, consumers zset, calls stream, reply key, running marker, watchers set
+-- ARGV: expected version, now ms, inactive after ms, group, call json, idempotent ('1'/'0'),
+--       caller's inbox channel, running marker ttl ms
 local version = redis.call('HGET', KEYS[1], 'version')
 if not version then
   return {'missing'}
@@ -13,6 +15,17 @@ local newest = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 local last_seen = math.max(tonumber(newest[2] or '-1'), tonumber(redis.call('HGET', KEYS[1], 'stoppedAt') or '-1'))
 if last_seen < 0 or last_seen + tonumber(ARGV[3]) < tonumber(ARGV[2]) then
   return {'inactive', tostring(last_seen)}
+end
+if ARGV[6] == '1' then
+  local stored = redis.call('GET', KEYS[4])
+  if stored then
+    return {'answered', stored}
+  end
+  if not redis.call('SET', KEYS[5], '1', 'NX', 'PX', ARGV[8]) then
+    redis.call('SADD', KEYS[6], ARGV[7])
+    redis.call('PEXPIRE', KEYS[6], ARGV[8])
+    return {'joined'}
+  end
 end
 if redis.call('EXISTS', KEYS[3]) == 0 then
   redis.call('XGROUP', 'CREATE', KEYS[3], ARGV[4], '0', 'MKSTREAM')

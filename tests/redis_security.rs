@@ -1,0 +1,113 @@
+//! Security against real redis-servers of the tests' own: TLS with a private certificate
+//! authority, passwords and ACL users, key prefixes that keep deployments apart, and no
+//! secret in any error or call context.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::PrivateRedis;
+use n8n_nodes_functions::config::{self, Options};
+use n8n_nodes_functions::engine::Engine;
+use n8n_nodes_functions::protocol::{FunctionDef, GLOBAL_SCOPE};
+use serde_json::{json, Value};
+
+fn engine(url: &str, prefix: &str, vars: &[(&str, &str)]) -> Arc<Engine> {
+    let options = Options { url: Some(url.to_string()), key_prefix: Some(prefix.to_string()), ..Default::default() };
+    let settings =
+        config::resolve(&options, |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())).unwrap();
+    Arc::new(Engine::new(settings).unwrap())
+}
+
+fn echo() -> FunctionDef {
+    FunctionDef {
+        name: "echo".into(),
+        scope: GLOBAL_SCOPE.into(),
+        description: String::new(),
+        parameters: vec![],
+        workflow_id: "wfSec".into(),
+        workflow_name: "Security".into(),
+        node_name: "echo".into(),
+        max_attempts: 1,
+    }
+}
+
+/// Serves `echo` (answers with its arguments and the call context it got) and calls it once.
+async fn round_trip(engine: &Arc<Engine>) -> Result<Value, String> {
+    let served = Arc::new(engine.serve(echo()).await.map_err(|e| e.to_string())?);
+    {
+        let (engine, served) = (engine.clone(), served.clone());
+        tokio::spawn(async move {
+            for call in served.next().await {
+                let context = serde_json::to_value(&call.context).unwrap();
+                engine.respond(&call.context, json!({"args": call.items[0], "context": context})).await.unwrap();
+            }
+        });
+    }
+    let items = vec![json!({"word": "hello"}).as_object().unwrap().clone()];
+    let result =
+        engine.call(GLOBAL_SCOPE, "echo", items, Duration::from_secs(5), None).await.map_err(|e| e.to_string());
+    served.close().await.map_err(|e| e.to_string())?;
+    result
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_with_a_private_certificate_authority() {
+    let redis = PrivateRedis::start(&[], true);
+    let url = format!("rediss://127.0.0.1:{}", redis.port);
+    let ca = redis.ca_file();
+    let trusted = engine(&url, "tls:", &[("N8N_FUNCTIONS_REDIS_CA_FILE", ca.as_str())]);
+    let value = round_trip(&trusted).await.unwrap();
+    assert_eq!(value["args"], json!({"word": "hello"}));
+
+    let untrusted = engine(&url, "tls-untrusted:", &[]);
+    let error = round_trip(&untrusted).await.unwrap_err();
+    assert!(error.starts_with("Cannot reach Redis at rediss://127.0.0.1"), "{error}");
+    assert!(error.to_lowercase().contains("certificate"), "{error}");
+
+    let plain = engine(&format!("redis://127.0.0.1:{}", redis.port), "tls-plain:", &[]);
+    assert!(round_trip(&plain).await.unwrap_err().contains("Cannot reach Redis"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn passwords_and_acl_users_and_no_secret_in_errors_or_call_contexts() {
+    let redis = PrivateRedis::start(
+        &["--requirepass", "s3cret-pass", "--user", "alice", "on", ">w0nderland", "~*", "&*", "+@all"],
+        false,
+    );
+    let port = redis.port;
+
+    let with_password = engine(&format!("redis://:s3cret-pass@127.0.0.1:{port}"), "pw:", &[]);
+    let value = round_trip(&with_password).await.unwrap();
+    let context = value["context"].to_string();
+    assert!(!context.contains("s3cret") && !context.contains("w0nderland"), "{context}");
+
+    let as_alice = engine(&format!("redis://alice:w0nderland@127.0.0.1:{port}"), "acl:", &[]);
+    assert_eq!(round_trip(&as_alice).await.unwrap()["args"], json!({"word": "hello"}));
+
+    let wrong = engine(&format!("redis://alice:not-her-password@127.0.0.1:{port}"), "wrong:", &[]);
+    let error = round_trip(&wrong).await.unwrap_err();
+    assert!(error.contains("refused the credentials") || error.contains("Cannot reach Redis"), "{error}");
+    assert!(!error.contains("not-her-password"), "the password leaked into: {error}");
+    assert!(error.contains("redis://alice:***@127.0.0.1"), "{error}");
+
+    let none = engine(&format!("redis://127.0.0.1:{port}"), "none:", &[]);
+    let error = round_trip(&none).await.unwrap_err();
+    assert!(error.contains("NOAUTH") || error.contains("refused the credentials"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn key_prefixes_keep_deployments_sharing_one_redis_apart() {
+    let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    let blue = engine(&url, &format!("blue-{suffix}:"), &[]);
+    let green = engine(&url, &format!("green-{suffix}:"), &[]);
+    let served = blue.serve(echo()).await.unwrap();
+    assert_eq!(blue.list(None).await.unwrap().len(), 1);
+    assert!(green.list(None).await.unwrap().is_empty());
+    let items = vec![json!({}).as_object().unwrap().clone()];
+    let error = green.call(GLOBAL_SCOPE, "echo", items, Duration::from_secs(2), None).await.unwrap_err();
+    assert_eq!(error.code(), "FUNCTION_NOT_FOUND");
+    served.close().await.unwrap();
+}
