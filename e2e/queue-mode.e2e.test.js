@@ -157,9 +157,8 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 				} else if (body.version === 1) {
 					expect(body).toEqual({ greeting: `Hello in-flight-${i}`, version: 1 });
 				} else {
-					// Not always `Hello in-flight-${i}!`: a call queued under the old definition misses
-					// the new default (known bug below).
-					expect(body).toEqual({ greeting: expect.stringMatching(new RegExp(`^Hello in-flight-${i}`)), version: 2 });
+					// A call queued under the old definition gets the new default from the new trigger.
+					expect(body).toEqual({ greeting: `Hello in-flight-${i}!`, version: 2 });
 				}
 			}
 
@@ -173,31 +172,20 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 			}
 		}, 150_000);
 
-		// KNOWN BUG (reported): a call's arguments are checked, and defaults applied, against the
-		// definition the caller saw; a call that waits in the stream while the function's
-		// workflow is republished with a new parameter runs in the new version without it.
-		// `failing` keeps the suite green while the bug lasts; once fixed this test fails
-		// ("expected to fail") and `.failing` should go. Anything else going wrong makes it fail too.
-		test.failing("known bug: a call queued across a definition change gets the new definition's defaults", async () => {
-			let answer;
-			try {
-				await n8n.rest.deactivate(liveGreetId());
-				const pending = callLiveGreet(n8n, 'Queued');
-				await waitUntil('the call to liveGreet queued while its workflow is inactive', async () => (await n8n.openCalls(GLOBAL, 'liveGreet')) > 0, {
-					timeoutMs: 30_000,
-					intervalMs: 100,
-				});
-				await changeLiveGreet(n8n, {
-					addParameter: { name: 'salutation', type: 'string', defaultValue: 'Hi' },
-					returnValue: "={{ { greeting: $json.salutation + ' ' + $json.name + $json.punctuation, version: 3 } }}",
-				});
-				answer = (await pending).body;
-				expect(answer).toMatchObject({ version: 3 });
-			} catch (error) {
-				console.error(`known-bug test did not reach its check: ${error.message}`);
-				return; // passing makes this `failing` test fail
-			}
-			expect(answer).toEqual({ greeting: 'Hi Queued!', version: 3 }); // today: "undefined Queued!"
+		// The Function trigger's own definition decides: a call that waited in the stream while
+		// the workflow was republished with a new parameter runs with that parameter's default.
+		test("a call queued across a definition change gets the new definition's defaults", async () => {
+			await n8n.rest.deactivate(liveGreetId());
+			const pending = callLiveGreet(n8n, 'Queued');
+			await waitUntil('the call to liveGreet queued while its workflow is inactive', async () => (await n8n.openCalls(GLOBAL, 'liveGreet')) > 0, {
+				timeoutMs: 30_000,
+				intervalMs: 100,
+			});
+			await changeLiveGreet(n8n, {
+				addParameter: { name: 'salutation', type: 'string', defaultValue: 'Hi' },
+				returnValue: "={{ { greeting: $json.salutation + ' ' + $json.name + $json.punctuation, version: 3 } }}",
+			});
+			expect((await pending).body).toEqual({ greeting: 'Hi Queued!', version: 3 });
 		}, 120_000);
 	});
 

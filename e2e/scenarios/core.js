@@ -189,9 +189,11 @@ function defineCoreScenarios(getN8n) {
 			expect(response.seconds).toBeLessThan(10); // not the function's 10 s
 		});
 
-		test("a function whose workflow throws: the caller fails at once with the function's error message", async () => {
+		test("a function whose workflow throws: it runs again up to Max Attempts (3), then the caller fails at once with the function's error message", async () => {
 			const response = await timedWebhook(getN8n(), 'failures/throws');
-			expect(errorOf(response)).toBe(`Function 'findCustomer' failed: Customer 42 not found (node "Stop and Error")`);
+			expect(errorOf(response)).toBe(
+				`Function 'findCustomer' failed: Customer 42 not found (node "Stop and Error") (it failed 3 times; the call was moved to the dead letters)`,
+			);
 			expect(response.seconds).toBeLessThan(15); // the timeout is 30 s
 		});
 
