@@ -302,3 +302,26 @@ async fn after_redis_restarts_calls_flow_again_without_extra_connections_or_cons
     assert_eq!(consumers.len(), 1, "one consumer, not one more per reconnect");
     served.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn answered_calls_leave_only_an_answer_that_expires() {
+    let mut f = fixture(&[("N8N_FUNCTIONS_REPLY_TTL_SECONDS", "60")]).await;
+    let served = Arc::new(f.engine.serve(def("add", 3)).await.unwrap());
+    let _seen = answer_all(f.engine.clone(), served.clone());
+    for a in 0..20 {
+        f.engine.call(GLOBAL_SCOPE, "add", args(json!({"a": a})), Duration::from_secs(5), None).await.unwrap();
+    }
+    let calls = format!("{}fn:{{__global__/add}}:calls", f.prefix);
+    assert_eq!(xlen(&mut f.redis, &calls).await, 0, "answered entries are deleted from the stream");
+    let replies: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{}fn:{{__global__/add}}:reply:*", f.prefix))
+        .query_async(&mut f.redis)
+        .await
+        .unwrap();
+    assert_eq!(replies.len(), 20);
+    for reply in replies {
+        let ttl: i64 = redis::cmd("PTTL").arg(&reply).query_async(&mut f.redis).await.unwrap();
+        assert!(ttl > 0 && ttl <= 60_000, "{reply} expires in {ttl} ms");
+    }
+    served.close().await.unwrap();
+}
