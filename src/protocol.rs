@@ -177,6 +177,13 @@ pub struct CallContext {
 }
 
 impl CallContext {
+    /// The function the call is for.
+    pub fn key(&self) -> Result<crate::keys::FunctionKey> {
+        crate::keys::FunctionKey::parse(&self.function).ok_or_else(|| {
+            EngineError::InvalidCallContext(format!("The call context names no function ('{}').", self.function))
+        })
+    }
+
     pub fn check(&self) -> Result<()> {
         let broken = |what: &str| {
             Err(EngineError::InvalidCallContext(format!(
@@ -192,7 +199,7 @@ impl CallContext {
         if self.call_id.is_empty() {
             return broken("callId is empty");
         }
-        if crate::keys::FunctionKey::parse(&self.function).is_none() {
+        if self.key().is_err() {
             return broken("function is not '<scope>/<name>'");
         }
         if self.reply_to.is_empty() {

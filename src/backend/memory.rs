@@ -224,7 +224,7 @@ impl Backend for MemoryBackend {
 
     async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
         let mut state = self.state();
-        if let Some(key) = FunctionKey::parse(&context.function) {
+        if let Ok(key) = context.key() {
             state.function(&key).taken.remove(&context.call_id);
         }
         Ok(state.store(&context.call_id, reply, self.settings.reply_ttl))

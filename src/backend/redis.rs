@@ -301,9 +301,7 @@ impl Backend for RedisBackend {
     }
 
     async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
-        let key = FunctionKey::parse(&context.function).ok_or_else(|| {
-            EngineError::InvalidCallContext(format!("The call context names no function ('{}').", context.function))
-        })?;
+        let key = context.key()?;
         let json = serde_json::to_string(reply).map_err(|e| EngineError::Internal(e.to_string()))?;
         let stored: i64 = self
             .run(
@@ -324,9 +322,7 @@ impl Backend for RedisBackend {
     }
 
     async fn is_answered(&self, context: &CallContext) -> Result<bool> {
-        let key = FunctionKey::parse(&context.function).ok_or_else(|| {
-            EngineError::InvalidCallContext(format!("The call context names no function ('{}').", context.function))
-        })?;
+        let key = context.key()?;
         self.query::<bool>(redis::cmd("EXISTS").arg(self.keys.reply(&key, &context.call_id))).await
     }
 
