@@ -16,6 +16,7 @@ const {
 	liveGreetFields,
 	callLiveGreet,
 	changeLiveGreet,
+	addPunctuation,
 } = require('./scenarios/live-change');
 
 const QUEUE_FILES = {
@@ -126,17 +127,8 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 				timeoutMs: 30_000,
 				intervalMs: 100,
 			});
-			await changeLiveGreet(n8n, {
-				addParameter: { name: 'punctuation', type: 'string', defaultValue: '!' },
-				returnValue: "={{ { greeting: 'Hello ' + $json.name + $json.punctuation, version: 2 } }}",
-			});
-
 			// The editor's dropdown and fields show the new parameter: no deactivate/activate.
-			await waitUntil(
-				"Call Function's dropdown showing liveGreet's new signature",
-				async () => (await liveGreetChoices(n8n))[0]?.description === '(name: string, punctuation?: string) · Greets, slowly',
-				{ timeoutMs: 30_000, intervalMs: 250 },
-			);
+			await addPunctuation(n8n);
 			expect(await liveGreetFields(n8n)).toEqual([
 				['name', 'string', true],
 				['punctuation', 'string', false],

@@ -2,6 +2,7 @@
 // changes them in the editor (save, then publish) and seen the way the editor sees them.
 'use strict';
 const { GLOBAL, workflowFile, idOf, functionChoices, parameterFields, timedWebhook } = require('../support/functions');
+const { waitUntil } = require('../support/wait-until');
 
 const LIVE_FILES = {
 	liveGreet: workflowFile('live-change-greet.json'),
@@ -37,4 +38,31 @@ async function changeLiveGreet(n8n, { addParameter, returnValue }) {
 	await n8n.rest.publish(liveGreetId(), saved.versionId);
 }
 
-module.exports = { LIVE_FILES, LIVE_FUNCTIONS, LIVE_CALLERS, liveGreetId, liveCallerId, liveGreetChoices, liveGreetFields, callLiveGreet, changeLiveGreet };
+/**
+ * Adds the optional parameter `punctuation` (default "!") to liveGreet, which then returns
+ * version 2, and waits until Call Function's dropdown shows the new signature.
+ */
+async function addPunctuation(n8n) {
+	await changeLiveGreet(n8n, {
+		addParameter: { name: 'punctuation', type: 'string', defaultValue: '!' },
+		returnValue: "={{ { greeting: 'Hello ' + $json.name + $json.punctuation, version: 2 } }}",
+	});
+	await waitUntil(
+		"Call Function's dropdown showing liveGreet's new signature",
+		async () => (await liveGreetChoices(n8n))[0]?.description === '(name: string, punctuation?: string) · Greets, slowly',
+		{ timeoutMs: 30_000, intervalMs: 250 },
+	);
+}
+
+module.exports = {
+	LIVE_FILES,
+	LIVE_FUNCTIONS,
+	LIVE_CALLERS,
+	liveGreetId,
+	liveCallerId,
+	liveGreetChoices,
+	liveGreetFields,
+	callLiveGreet,
+	changeLiveGreet,
+	addPunctuation,
+};
