@@ -1,12 +1,13 @@
 //! Calling a function: validate against its current definition, send, wait for the
 //! answer until the deadline, and explain every way that can fail.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::backend::{GaveUp, Sent, Waiting};
-use crate::engine::Engine;
+use crate::engine::{Engine, KnownDefinition};
 use crate::error::{EngineError, Result};
 use crate::keys::FunctionKey;
 use crate::params;
@@ -19,8 +20,9 @@ const MAX_IDEMPOTENCY_KEY: usize = 1024;
 /// Names the ids of idempotent calls: the same function and key always give the same id.
 const IDEMPOTENT_CALLS: uuid::Uuid = uuid::Uuid::from_u128(0x6e38_6e2d_6675_6e63_7469_6f6e_732d_6964);
 
-/// The call's id: random, or derived from its idempotency key so that every caller with
-/// the same key for the same function meets the same call.
+/// The call's id: random (UUID version 4), or derived from its idempotency key (version 5)
+/// so that every caller with the same key for the same function meets the same call.
+/// `CallContext::is_idempotent` tells the two apart by that version.
 fn call_id(key: &FunctionKey, idempotency_key: Option<&str>) -> Result<String> {
     let Some(idempotency_key) = idempotency_key else { return Ok(uuid::Uuid::new_v4().simple().to_string()) };
     if idempotency_key.is_empty() || idempotency_key.len() > MAX_IDEMPOTENCY_KEY {
@@ -66,8 +68,8 @@ pub async fn call(
     // saw it; a third means it is changing right now, and the call is simply sent.
     for _ in 0..3 {
         let (version, checked) = match &known {
-            Some(def) => match params::validate(def, items.clone()) {
-                Ok(checked) => (def.version(), checked),
+            Some(known) => match params::validate(&known.def, items.clone()) {
+                Ok(checked) => (known.version.clone(), checked),
                 Err(_) if remembered => (String::new(), items.clone()),
                 Err(wrong) => return Err(wrong),
             },
@@ -90,8 +92,7 @@ pub async fn call(
             Sent::Joined { reply } => (String::new(), reply, Waiting::Joined),
             Sent::Answered(reply) => return reply.into_result(&key.name),
             Sent::Stale(def) => {
-                engine.remember_definition(&key, def.clone());
-                known = Some(def);
+                known = Some(engine.remember_definition(&key, def));
                 continue;
             }
             Sent::Missing => {
@@ -99,7 +100,7 @@ pub async fn call(
                 return Err(not_found(engine, &key).await);
             }
             Sent::Inactive { last_seen } => {
-                let def = known.unwrap_or_else(|| placeholder(&key));
+                let def = described(known, &key);
                 return Err(EngineError::FunctionInactive(format!(
                     "The {} is not active: no Function trigger has run it {}. Activate workflow {} (or start n8n's main process) and call again.",
                     def.describe(),
@@ -111,10 +112,10 @@ pub async fn call(
                 )));
             }
         };
-        let def = known.unwrap_or_else(|| placeholder(&key));
         if let Ok(Ok(reply)) = tokio::time::timeout(timeout, reply).await {
             return reply.into_result(&key.name);
         }
+        let def = described(known, &key);
         let message = timeout_message(&def, timeout, None);
         return match backend.give_up(&key, &call, &entry_id, &message, who).await? {
             GaveUp::Answered(reply) => reply.into_result(&key.name),
@@ -131,6 +132,11 @@ pub async fn call(
         "The definition of function '{}' kept changing while calling it; call again.",
         key.name
     )))
+}
+
+/// The definition that error messages describe: the known one, or what the key tells.
+fn described(known: Option<Arc<KnownDefinition>>, key: &FunctionKey) -> FunctionDef {
+    known.map(|known| known.def.clone()).unwrap_or_else(|| placeholder(key))
 }
 
 fn placeholder(key: &FunctionKey) -> FunctionDef {
@@ -201,6 +207,22 @@ mod tests {
         assert!(never.contains("within 1.5 s: no running Function trigger took the call"), "{never}");
         let taken = timeout_message(&def, Duration::from_secs(30), Some(true));
         assert!(taken.contains("within 30 s: a Function trigger took the call"), "{taken}");
+    }
+
+    #[test]
+    fn only_idempotent_calls_can_have_joined_callers() {
+        let key = FunctionKey::new("__global__", "add").unwrap();
+        let context = |call_id: String| crate::protocol::CallContext {
+            v: PROTOCOL_VERSION,
+            call_id,
+            function: key.as_string(),
+            entry_id: String::new(),
+            reply_to: "inbox".into(),
+            deadline: 0,
+        };
+        assert!(!context(call_id(&key, None).unwrap()).is_idempotent());
+        assert!(context(call_id(&key, Some("order-17")).unwrap()).is_idempotent());
+        assert!(!context("not-a-uuid".into()).is_idempotent());
     }
 
     #[test]

@@ -13,13 +13,21 @@ use crate::backend::redis::RedisBackend;
 use crate::backend::Backend;
 use crate::config::{Settings, Target};
 use crate::error::{EngineError, Result};
+use crate::held::HeldCalls;
 use crate::keys::FunctionKey;
 use crate::protocol::{Args, CallContext, FunctionDef, FunctionInfo, Reply};
 use crate::serve::{self, Served};
 
 pub struct Engine {
     backend: Arc<dyn Backend>,
-    definitions: Mutex<HashMap<FunctionKey, FunctionDef>>,
+    definitions: Mutex<HashMap<FunctionKey, Arc<KnownDefinition>>>,
+    held: Arc<HeldCalls>,
+}
+
+/// A definition callers in this process validate against, with its version worked out once.
+pub(crate) struct KnownDefinition {
+    pub def: FunctionDef,
+    pub version: String,
 }
 
 static ENGINES: LazyLock<Mutex<HashMap<String, Arc<Engine>>>> = LazyLock::new(Default::default);
@@ -46,7 +54,7 @@ impl Engine {
             Target::Memory => Arc::new(MemoryBackend::new(settings)),
             Target::Redis { .. } => Arc::new(RedisBackend::new(settings)?),
         };
-        Ok(Self { backend, definitions: Mutex::default() })
+        Ok(Self { backend, definitions: Mutex::default(), held: Arc::default() })
     }
 
     pub fn backend(&self) -> &Arc<dyn Backend> {
@@ -58,7 +66,7 @@ impl Engine {
     }
 
     pub async fn serve(&self, def: FunctionDef) -> Result<Served> {
-        serve::serve(self.backend.clone(), def).await
+        serve::serve(self.backend.clone(), self.held.clone(), def).await
     }
 
     /// Calls a function; calls with the same `idempotency_key` share one run and one answer.
@@ -83,17 +91,25 @@ impl Engine {
             let message = format!(
                 "the value it returned is {size} bytes of JSON, over the limit of {limit} bytes (N8N_FUNCTIONS_MAX_PAYLOAD_BYTES)"
             );
-            self.backend.answer(context, &Reply::failed(message.clone())).await?;
+            self.answer(context, &Reply::failed(message.clone())).await?;
             return Err(EngineError::PayloadTooLarge(format!(
                 "The function's return value is too large: {message}. Return less data, or raise the limit on every n8n process."
             )));
         }
-        self.backend.answer(context, &reply).await
+        self.answer(context, &reply).await
     }
 
     pub async fn fail(&self, context: &CallContext, message: &str) -> Result<bool> {
         context.check()?;
-        self.backend.answer(context, &Reply::failed(message)).await
+        self.answer(context, &Reply::failed(message)).await
+    }
+
+    async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
+        let stored = self.backend.answer(context, reply).await?;
+        if stored {
+            self.held.mark_answered(&context.call_id);
+        }
+        Ok(stored)
     }
 
     pub async fn list(&self, scope: Option<&str>) -> Result<Vec<FunctionInfo>> {
@@ -107,12 +123,14 @@ impl Engine {
         }
     }
 
-    pub(crate) fn known_definition(&self, key: &FunctionKey) -> Option<FunctionDef> {
+    pub(crate) fn known_definition(&self, key: &FunctionKey) -> Option<Arc<KnownDefinition>> {
         lock(&self.definitions).get(key).cloned()
     }
 
-    pub(crate) fn remember_definition(&self, key: &FunctionKey, def: FunctionDef) {
-        lock(&self.definitions).insert(key.clone(), def);
+    pub(crate) fn remember_definition(&self, key: &FunctionKey, def: FunctionDef) -> Arc<KnownDefinition> {
+        let known = Arc::new(KnownDefinition { version: def.version(), def });
+        lock(&self.definitions).insert(key.clone(), known.clone());
+        known
     }
 
     pub(crate) fn forget_definition(&self, key: &FunctionKey) {

@@ -7,6 +7,7 @@ pub mod call;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod held;
 pub mod keys;
 pub mod params;
 pub mod protocol;

@@ -184,6 +184,12 @@ impl CallContext {
         })
     }
 
+    /// Whether other callers may have joined the call: idempotent calls, and only they,
+    /// have name-based ids (UUID version 5, made by `call::call`).
+    pub fn is_idempotent(&self) -> bool {
+        uuid::Uuid::try_parse(&self.call_id).is_ok_and(|id| id.get_version_num() == 5)
+    }
+
     pub fn check(&self) -> Result<()> {
         let broken = |what: &str| {
             Err(EngineError::InvalidCallContext(format!(

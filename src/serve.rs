@@ -2,7 +2,6 @@
 //! it is alive, takes over calls of dead consumers, and hands calls to JS through
 //! `next()`. `close()` stops it at once and gives back what it took but never started.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -12,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::backend::{Backend, Delivered, Reader};
 use crate::error::Result;
+use crate::held::HeldCalls;
 use crate::keys::FunctionKey;
 use crate::params;
 use crate::protocol::{now_ms, Args, Call, CallContext, FunctionDef, Reply, PROTOCOL_VERSION};
@@ -32,9 +32,6 @@ pub struct IncomingCall {
     pub attempt: u32,
 }
 
-/// Calls handed to JS and not finished, by call id.
-type Held = Arc<Mutex<HashMap<String, IncomingCall>>>;
-
 pub struct Served {
     pub key: FunctionKey,
     consumer: String,
@@ -43,7 +40,7 @@ pub struct Served {
     /// Where retried calls go back in line for JS.
     handoff: mpsc::Sender<IncomingCall>,
     max_attempts: u32,
-    held: Held,
+    held: Arc<HeldCalls>,
     cancel: CancellationToken,
     task: Mutex<Option<JoinHandle<()>>>,
     closed: tokio::sync::OnceCell<()>,
@@ -53,14 +50,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-pub async fn serve(backend: Arc<dyn Backend>, def: FunctionDef) -> Result<Served> {
+pub async fn serve(backend: Arc<dyn Backend>, held: Arc<HeldCalls>, def: FunctionDef) -> Result<Served> {
     params::check_definition(&def)?;
     let key = FunctionKey::new(&def.scope, &def.name)?;
     let consumer = consumer_name();
     backend.register(&def, &consumer).await?;
     let reader = backend.reader(&key, &consumer).await?;
     let (handoff, calls) = mpsc::channel(HANDOFF_CAPACITY);
-    let held = Held::default();
     let cancel = CancellationToken::new();
     let max_attempts = def.max_attempts;
     let consuming = Consuming {
@@ -111,7 +107,11 @@ impl Served {
     /// answered the call.
     pub async fn finished(&self, context: &CallContext, error: Option<String>) -> Result<bool> {
         context.check()?;
-        let held = lock(&self.held).remove(&context.call_id);
+        let held = self.held.release(&context.call_id);
+        if held.as_ref().is_some_and(|held| held.answered) {
+            return Ok(false);
+        }
+        let held = held.map(|held| held.call);
         let Some(reason) = error.filter(|e| !e.trim().is_empty()) else {
             return self.backend.answer(context, &Reply::failed(NO_RETURN)).await;
         };
@@ -133,10 +133,10 @@ impl Served {
         }
         let again = IncomingCall { attempt: call.attempt + 1, ..call };
         self.backend.retry(&self.key, &self.consumer, &again.context, again.attempt).await?;
-        lock(&self.held).insert(again.context.call_id.clone(), again.clone());
+        self.held.hold(&self.consumer, again.clone());
         if self.handoff.send(again).await.is_err() {
             // Closed meanwhile: the call was not started again, so it fails with this reason.
-            lock(&self.held).remove(&context.call_id);
+            self.held.release(&context.call_id);
             return self.backend.answer(context, &Reply::failed(reason)).await;
         }
         Ok(false)
@@ -156,7 +156,7 @@ impl Served {
                 let mut calls = self.calls.lock().await;
                 calls.close();
                 while let Ok(call) = calls.try_recv() {
-                    lock(&self.held).remove(&call.context.call_id);
+                    self.held.release(&call.context.call_id);
                     unstarted.push(Delivered {
                         entry_id: call.context.entry_id.clone(),
                         attempt: call.attempt,
@@ -211,7 +211,7 @@ struct Consuming {
     def: FunctionDef,
     key: FunctionKey,
     consumer: String,
-    held: Held,
+    held: Arc<HeldCalls>,
     handoff: mpsc::Sender<IncomingCall>,
     cancel: CancellationToken,
 }
@@ -236,11 +236,7 @@ impl Consuming {
                     }
                 }
                 _ = heartbeat.tick() => {
-                    let held: Vec<String> = lock(&this.held)
-                        .values()
-                        .map(|call| call.context.entry_id.clone())
-                        .filter(|id| !id.is_empty())
-                        .collect();
+                    let held = this.held.entry_ids(&this.consumer);
                     if let Ok(beat) = this.backend.beat(&this.key, &this.consumer, &held).await {
                         for entry in beat.reclaimed {
                             if let Some(unstarted) = this.hand_out(entry).await {
@@ -348,13 +344,13 @@ impl Consuming {
             }
         };
         let incoming = IncomingCall { context, items, attempt: entry.attempt };
-        lock(&self.held).insert(call.id.clone(), incoming.clone());
+        self.held.hold(&self.consumer, incoming.clone());
         tokio::select! {
             sent = self.handoff.send(incoming) => match sent {
                 Ok(()) => None,
-                Err(_) => { lock(&self.held).remove(&call.id); Some(entry) }
+                Err(_) => { self.held.release(&call.id); Some(entry) }
             },
-            _ = self.cancel.cancelled() => { lock(&self.held).remove(&call.id); Some(entry) }
+            _ = self.cancel.cancelled() => { self.held.release(&call.id); Some(entry) }
         }
     }
 }

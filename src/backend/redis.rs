@@ -1,6 +1,7 @@
 //! The Redis Streams backend (queue mode): a stream and a consumer group per function,
 //! one Lua script per step so each step is atomic, Pub/Sub only to save latency.
 
+mod batch;
 mod connect;
 mod inbox;
 mod reader;
@@ -12,6 +13,7 @@ use redis::aio::ConnectionManager;
 use redis::{Client, FromRedisValue, Script, Value};
 use tokio::sync::OnceCell;
 
+use self::batch::{Batcher, ScriptCall};
 use self::inbox::Inbox;
 use self::reader::RedisReader;
 use super::{Backend, Beat, Delivered, GaveUp, Reader, Sent, Waiting};
@@ -53,6 +55,7 @@ pub struct RedisBackend {
     address: String,
     client_id: String,
     shared: OnceCell<ConnectionManager>,
+    batcher: OnceCell<Batcher>,
     inbox: OnceCell<Inbox>,
     scripts: Scripts,
 }
@@ -71,6 +74,7 @@ impl RedisBackend {
             address,
             client_id: uuid::Uuid::new_v4().simple().to_string(),
             shared: OnceCell::new(),
+            batcher: OnceCell::new(),
             inbox: OnceCell::new(),
             scripts: Scripts::new(),
             settings,
@@ -93,14 +97,18 @@ impl RedisBackend {
             .map_err(|e| self.error(e))
     }
 
-    async fn run<T: FromRedisValue>(&self, invocation: &mut redis::ScriptInvocation<'_>) -> Result<T> {
-        let mut connection = self.shared().await?;
-        invocation.invoke_async(&mut connection).await.map_err(|e| self.error(e))
+    /// The hot path's commands go through the batcher, on the shared connection.
+    async fn batcher(&self) -> Result<&Batcher> {
+        let shared = self.shared().await?;
+        Ok(self.batcher.get_or_init(|| async { Batcher::new(shared) }).await)
+    }
+
+    async fn run<T: FromRedisValue>(&self, call: &ScriptCall<'_>) -> Result<T> {
+        self.batcher().await?.run(call).await.map_err(|e| self.error(e))
     }
 
     async fn query<T: FromRedisValue>(&self, command: &redis::Cmd) -> Result<T> {
-        let mut connection = self.shared().await?;
-        command.query_async(&mut connection).await.map_err(|e| self.error(e))
+        self.batcher().await?.query(command.clone()).await.map_err(|e| self.error(e))
     }
 
     /// Definitions and newest heartbeats of many functions, in one pipelined round trip.
@@ -168,8 +176,7 @@ impl Backend for RedisBackend {
         }
         let json = serde_json::to_string(def).map_err(|e| EngineError::Internal(e.to_string()))?;
         self.run::<i64>(
-            self.scripts
-                .register
+            ScriptCall::new(&self.scripts.register)
                 .key(self.keys.definition(&key))
                 .key(self.keys.consumers(&key))
                 .key(self.keys.calls(&key))
@@ -217,8 +224,7 @@ impl Backend for RedisBackend {
         let running_ttl = call.deadline.saturating_sub(now_ms()) + 1000;
         let outcome = self
             .run::<Vec<String>>(
-                self.scripts
-                    .send
+                ScriptCall::new(&self.scripts.send)
                     .key(self.keys.definition(key))
                     .key(self.keys.consumers(key))
                     .key(self.keys.calls(key))
@@ -277,8 +283,7 @@ impl Backend for RedisBackend {
             serde_json::to_string(&Reply::timed_out(message)).map_err(|e| EngineError::Internal(e.to_string()))?;
         let parts: Vec<String> = self
             .run(
-                self.scripts
-                    .give_up
+                ScriptCall::new(&self.scripts.give_up)
                     .key(self.keys.reply(key, &call.id))
                     .key(self.keys.calls(key))
                     .key(self.keys.running(key, &call.id))
@@ -305,8 +310,7 @@ impl Backend for RedisBackend {
         let json = serde_json::to_string(reply).map_err(|e| EngineError::Internal(e.to_string()))?;
         let stored: i64 = self
             .run(
-                self.scripts
-                    .answer
+                ScriptCall::new(&self.scripts.answer)
                     .key(self.keys.reply(&key, &context.call_id))
                     .key(self.keys.calls(&key))
                     .key(self.keys.watchers(&key, &context.call_id))
@@ -315,7 +319,8 @@ impl Backend for RedisBackend {
                     .arg(GROUP)
                     .arg(&context.entry_id)
                     .arg(&context.reply_to)
-                    .arg(&context.call_id),
+                    .arg(&context.call_id)
+                    .arg(if context.is_idempotent() { "1" } else { "0" }),
             )
             .await?;
         Ok(stored == 1)
@@ -337,8 +342,9 @@ impl Backend for RedisBackend {
 
     async fn beat(&self, key: &FunctionKey, consumer: &str, held: &[String]) -> Result<Beat> {
         let now = now_ms();
-        let mut invocation = self.scripts.beat.key(self.keys.consumers(key));
+        let mut invocation = ScriptCall::new(&self.scripts.beat);
         invocation
+            .key(self.keys.consumers(key))
             .key(self.keys.calls(key))
             .arg(consumer)
             .arg(now)
@@ -348,7 +354,7 @@ impl Backend for RedisBackend {
         for id in held {
             invocation.arg(id);
         }
-        let claimed: Vec<(String, Value, u32)> = self.run(&mut invocation).await?;
+        let claimed: Vec<(String, Value, u32)> = self.run(&invocation).await?;
         let reclaimed = claimed
             .into_iter()
             .map(|(id, fields, attempt)| {
@@ -363,12 +369,16 @@ impl Backend for RedisBackend {
         if calls.is_empty() {
             return Ok(());
         }
-        let mut invocation = self.scripts.release.key(self.keys.calls(key));
-        invocation.arg(GROUP).arg(consumer).arg(self.settings.stale_after().as_millis() as u64 + 1);
+        let mut invocation = ScriptCall::new(&self.scripts.release);
+        invocation
+            .key(self.keys.calls(key))
+            .arg(GROUP)
+            .arg(consumer)
+            .arg(self.settings.stale_after().as_millis() as u64 + 1);
         for delivered in &calls {
             invocation.arg(&delivered.entry_id);
         }
-        self.run::<i64>(&mut invocation).await.map(|_| ())
+        self.run::<i64>(&invocation).await.map(|_| ())
     }
 
     async fn dead_letter(&self, key: &FunctionKey, entry: &Delivered, reason: &str) -> Result<()> {

@@ -2,5 +2,6 @@
 
 pub mod client;
 pub mod errors;
+mod runtime;
 pub mod served;
 pub mod types;

@@ -2,7 +2,8 @@
 -- caller and any callers that joined it (same idempotency key) are woken, the stream
 -- entry is acknowledged and removed. Later answers: 0.
 -- KEYS: reply key, calls stream, watchers set
--- ARGV: reply json, ttl ms, group, entry id ('' if none), caller's channel, call id
+-- ARGV: reply json, ttl ms, group, entry id ('' if none), caller's channel, call id,
+--       idempotent ('1': other callers may have joined; '0': nobody can have)
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return 0
 end
@@ -12,10 +13,12 @@ if ARGV[4] ~= '' then
 end
 local message = ARGV[6] .. ' ' .. ARGV[1]
 redis.call('PUBLISH', ARGV[5], message)
-for _, channel in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-  if channel ~= ARGV[5] then
-    redis.call('PUBLISH', channel, message)
+if ARGV[7] == '1' then
+  for _, channel in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+    if channel ~= ARGV[5] then
+      redis.call('PUBLISH', channel, message)
+    end
   end
+  redis.call('DEL', KEYS[3])
 end
-redis.call('DEL', KEYS[3])
 return 1

@@ -4,15 +4,15 @@
 -- KEYS: definition hash, consumers zset, calls stream, reply key, running marker, watchers set
 -- ARGV: expected version, now ms, inactive after ms, group, call json, idempotent ('1'/'0'),
 --       caller's inbox channel, running marker ttl ms
-local version = redis.call('HGET', KEYS[1], 'version')
-if not version then
+local definition = redis.call('HMGET', KEYS[1], 'version', 'stoppedAt')
+if not definition[1] then
   return {'missing'}
 end
-if version ~= ARGV[1] then
+if definition[1] ~= ARGV[1] then
   return {'stale', redis.call('HGET', KEYS[1], 'json')}
 end
 local newest = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-local last_seen = math.max(tonumber(newest[2] or '-1'), tonumber(redis.call('HGET', KEYS[1], 'stoppedAt') or '-1'))
+local last_seen = math.max(tonumber(newest[2] or '-1'), tonumber(definition[2] or '-1'))
 if last_seen < 0 or last_seen + tonumber(ARGV[3]) < tonumber(ARGV[2]) then
   return {'inactive', tostring(last_seen)}
 end
@@ -27,7 +27,10 @@ if ARGV[6] == '1' then
     return {'joined'}
   end
 end
-if redis.call('EXISTS', KEYS[3]) == 0 then
+local id = redis.call('XADD', KEYS[3], 'NOMKSTREAM', '*', 'call', ARGV[5])
+if not id then
+  -- The stream is gone (first call, or Redis lost it): recreate it with its group.
   redis.call('XGROUP', 'CREATE', KEYS[3], ARGV[4], '0', 'MKSTREAM')
+  id = redis.call('XADD', KEYS[3], '*', 'call', ARGV[5])
 end
-return {'queued', redis.call('XADD', KEYS[3], '*', 'call', ARGV[5])}
+return {'queued', id}
