@@ -325,3 +325,53 @@ async fn answered_calls_leave_only_an_answer_that_expires() {
     }
     served.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_calls_stream_deleted_under_a_served_function_comes_back_with_the_next_call() {
+    let mut f = fixture(&[]).await;
+    let served = Arc::new(f.engine.serve(def("add", 3)).await.unwrap());
+    let _seen = answer_all(f.engine.clone(), served.clone());
+    assert_eq!(
+        f.engine.call(GLOBAL_SCOPE, "add", args(json!({"a": 1})), Duration::from_secs(5), None).await.unwrap()["a"],
+        1
+    );
+    let calls = format!("{}fn:{{__global__/add}}:calls", f.prefix);
+    let _: i64 = redis::cmd("DEL").arg(&calls).query_async(&mut f.redis).await.unwrap();
+    let answer = f.engine.call(GLOBAL_SCOPE, "add", args(json!({"a": 2})), Duration::from_secs(10), None).await;
+    assert_eq!(answer.unwrap()["a"], 2, "the call after the stream was deleted is answered");
+    served.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_execution_failing_after_it_returned_is_neither_run_again_nor_dead_lettered() {
+    let mut f = fixture(&[]).await;
+    let served = Arc::new(f.engine.serve(def("returns-then-fails", 1)).await.unwrap());
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    {
+        let (engine, served, reports) = (f.engine.clone(), served.clone(), reports.clone());
+        tokio::spawn(async move {
+            loop {
+                let calls = served.next().await;
+                if calls.is_empty() {
+                    return;
+                }
+                for call in calls {
+                    engine.respond(&call.context, json!({"ok": call.attempt})).await.unwrap();
+                    let failure = Some("a node after the return failed".to_string());
+                    let answered = served.finished(&call.context, failure).await.unwrap();
+                    reports.lock().unwrap().push(answered);
+                }
+            }
+        });
+    }
+    let value =
+        f.engine.call(GLOBAL_SCOPE, "returns-then-fails", args(json!({"a": 1})), Duration::from_secs(5), None).await;
+    assert_eq!(value.unwrap(), json!({"ok": 1}));
+    assert!(eventually(Duration::from_secs(2), async || reports.lock().unwrap().len() == 1).await);
+    assert_eq!(*reports.lock().unwrap(), vec![false], "the failure answered nothing: the call had its answer");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(reports.lock().unwrap().len(), 1, "the call did not run again");
+    let dead = format!("{}fn:{{__global__/returns-then-fails}}:dead", f.prefix);
+    assert_eq!(xlen(&mut f.redis, &dead).await, 0, "nothing went to the dead letters");
+    served.close().await.unwrap();
+}
