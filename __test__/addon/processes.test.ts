@@ -56,3 +56,27 @@ test('settings that are not a Redis address are refused when the client is made'
 		'INVALID_OPTIONS: the url option is not a Redis URL: write it as redis://[user:password@]host:port/db (rediss:// for TLS).',
 	);
 });
+
+test('a process waiting only for a call stays alive until the call settles, then exits by itself', async () => {
+	const keyPrefix = `test:${randomUUID().slice(0, 8)}:`;
+	const index = path.join(__dirname, '..', '..', 'index.js');
+	// Served but never taken: the call settles with its timeout after 1 s. Nothing else
+	// (no timer, no socket of Node's) keeps this process's event loop alive meanwhile.
+	const script = `
+		const { FunctionsClient } = require(${JSON.stringify(index)});
+		const client = new FunctionsClient({ url: ${JSON.stringify(REDIS_URL)}, keyPrefix: ${JSON.stringify(keyPrefix)} });
+		const definition = { name: 'idle', scope: '__global__', parameters: [], workflowId: 'wfIdle' };
+		client
+			.serve(definition)
+			.then(() => client.call({ scope: '__global__', name: 'idle', items: [{}], timeoutMs: 1000 }))
+			.then((value) => console.log('answered', value), (error) => console.log('settled', error.message.split(':')[0]));
+	`;
+	const started = Date.now();
+	const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+	let output = '';
+	child.stdout!.on('data', (data: Buffer) => (output += data.toString()));
+	const exitCode = await stopped(child);
+	expect(output.trim()).toBe('settled CALL_TIMEOUT');
+	expect(exitCode).toBe(0);
+	expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+});

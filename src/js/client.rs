@@ -3,10 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use napi::bindgen_prelude::PromiseRaw;
+use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
 
 use super::errors::IntoJs;
+use super::promises;
 use super::served::ServedFunction;
 use super::types::{CallContext, CallRequest, ClientOptions, FunctionDefinition, FunctionInfo};
 use crate::config::{self, Target};
@@ -53,28 +56,41 @@ impl FunctionsClient {
 
     /// Validates the arguments, sends the call and resolves with the value the function returned.
     #[napi]
-    pub async fn call(&self, request: CallRequest) -> napi::Result<Value> {
+    pub fn call<'env>(&self, env: &'env Env, request: CallRequest) -> napi::Result<PromiseRaw<'env, Value>> {
         let timeout = match request.timeout_ms {
             Some(ms) if ms.is_finite() && ms >= 0.0 => Duration::from_millis(ms as u64),
             Some(ms) => Duration::from_millis(if ms.is_nan() { 0 } else { ms.max(0.0) as u64 }),
             None => config::DEFAULT_TIMEOUT,
         };
-        self.engine
-            .call(&request.scope, &request.name, request.items, timeout, request.idempotency_key.as_deref())
-            .await
-            .js()
+        let engine = self.engine.clone();
+        promises::promise(env, async move {
+            let CallRequest { scope, name, items, idempotency_key, .. } = request;
+            engine.call(&scope, &name, items, timeout, idempotency_key.as_deref()).await.js()
+        })
     }
 
     /// Answers a call with a value. False when the call was already answered (the first answer wins).
     #[napi]
-    pub async fn respond(&self, context: CallContext, value: Value) -> napi::Result<bool> {
-        self.engine.respond(&context.into(), value).await.js()
+    pub fn respond<'env>(
+        &self,
+        env: &'env Env,
+        context: CallContext,
+        value: Value,
+    ) -> napi::Result<PromiseRaw<'env, bool>> {
+        let engine = self.engine.clone();
+        promises::promise(env, async move { engine.respond(&context.into(), value).await.js() })
     }
 
     /// Answers a call with an error the caller raises. False when the call was already answered.
     #[napi]
-    pub async fn fail(&self, context: CallContext, message: String) -> napi::Result<bool> {
-        self.engine.fail(&context.into(), &message).await.js()
+    pub fn fail<'env>(
+        &self,
+        env: &'env Env,
+        context: CallContext,
+        message: String,
+    ) -> napi::Result<PromiseRaw<'env, bool>> {
+        let engine = self.engine.clone();
+        promises::promise(env, async move { engine.fail(&context.into(), &message).await.js() })
     }
 
     /// Registered functions, of one scope or of all.

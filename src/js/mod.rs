@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod errors;
+mod promises;
 mod runtime;
 pub mod served;
 pub mod types;

@@ -1,6 +1,12 @@
-//! The tokio runtime behind every async napi method.
+//! The tokio runtime behind every async napi method and every batched promise.
+
+use std::future::Future;
+use std::sync::OnceLock;
 
 use napi_derive::module_init;
+use tokio::runtime::Handle;
+
+static RUNTIME: OnceLock<Handle> = OnceLock::new();
 
 /// One worker thread: every connection, the consumers and the callers' tasks share it, so
 /// a reply read from Redis wakes its waiting task on the same thread instead of handing it
@@ -15,5 +21,10 @@ fn init() {
         .enable_all()
         .build()
         .expect("cannot start the tokio runtime of n8n-nodes-functions");
+    let _ = RUNTIME.set(runtime.handle().clone());
     napi::bindgen_prelude::create_custom_tokio_runtime(runtime);
+}
+
+pub fn spawn<F: Future<Output = ()> + Send + 'static>(work: F) {
+    RUNTIME.get().expect("the addon's module initialisation starts the runtime").spawn(work);
 }

@@ -2,9 +2,12 @@
 
 use std::sync::Arc;
 
+use napi::bindgen_prelude::PromiseRaw;
+use napi::Env;
 use napi_derive::napi;
 
 use super::errors::IntoJs;
+use super::promises;
 use super::types::{CallContext, IncomingCall};
 use crate::serve::Served;
 
@@ -30,15 +33,22 @@ impl ServedFunction {
 
     /// Waits for calls and resolves with all that are ready (at least one); an empty array once closed.
     #[napi]
-    pub async fn next(&self) -> Vec<IncomingCall> {
-        self.served.next().await.into_iter().map(IncomingCall::from).collect()
+    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Vec<IncomingCall>>> {
+        let served = self.served.clone();
+        promises::promise(env, async move { Ok(served.next().await.into_iter().map(IncomingCall::from).collect()) })
     }
 
     /// The execution of a call has ended. If nothing answered the call, it is answered with
     /// `error` (or a generic "ended without reaching Return from Function"). True if this answered it.
     #[napi]
-    pub async fn finished(&self, context: CallContext, error: Option<String>) -> napi::Result<bool> {
-        self.served.finished(&context.into(), error).await.js()
+    pub fn finished<'env>(
+        &self,
+        env: &'env Env,
+        context: CallContext,
+        error: Option<String>,
+    ) -> napi::Result<PromiseRaw<'env, bool>> {
+        let served = self.served.clone();
+        promises::promise(env, async move { served.finished(&context.into(), error).await.js() })
     }
 
     /// Stops consuming at once (idempotent); resolves when the consumer has stopped and its connection is closed.
