@@ -14,4 +14,5 @@ pub mod protocol;
 pub mod registry;
 pub mod serve;
 
+#[cfg(not(feature = "without-node"))]
 pub mod js;
