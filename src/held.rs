@@ -40,6 +40,11 @@ impl HeldCalls {
         }
     }
 
+    /// Forgets the calls of a consumer that is gone.
+    pub fn release_all(&self, consumer: &str) {
+        self.lock().retain(|_, held| held.consumer != consumer);
+    }
+
     /// The stream entries `consumer` holds, for its heartbeat.
     pub fn entry_ids(&self, consumer: &str) -> Vec<String> {
         self.lock()

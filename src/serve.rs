@@ -174,6 +174,7 @@ impl Served {
 impl Drop for Served {
     fn drop(&mut self) {
         self.cancel.cancel();
+        self.held.release_all(&self.consumer);
     }
 }
 

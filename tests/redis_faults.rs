@@ -375,3 +375,23 @@ async fn an_execution_failing_after_it_returned_is_neither_run_again_nor_dead_le
     assert_eq!(xlen(&mut f.redis, &dead).await, 0, "nothing went to the dead letters");
     served.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_keep_flowing_after_redis_forgets_the_scripts() {
+    // A Redis of its own: SCRIPT FLUSH would disturb every other user of the shared one.
+    let redis = common::PrivateRedis::start(&[], false);
+    let url = format!("redis://127.0.0.1:{}", redis.port);
+    let options = Options { url: Some(url.clone()), key_prefix: Some("flush:".into()), ..Default::default() };
+    let engine = Arc::new(Engine::new(config::resolve(&options, |_| None).unwrap()).unwrap());
+    let served = Arc::new(engine.serve(def("add", 3)).await.unwrap());
+    let _seen = answer_all(engine.clone(), served.clone());
+    let call = |a: i64| engine.call(GLOBAL_SCOPE, "add", args(json!({"a": a})), Duration::from_secs(5), None);
+    assert_eq!(call(1).await.unwrap()["a"], 1);
+    let mut admin = redis::Client::open(url.as_str()).unwrap().get_multiplexed_async_connection().await.unwrap();
+    let _: () = redis::cmd("SCRIPT").arg("FLUSH").query_async(&mut admin).await.unwrap();
+    let answers = futures_util::future::join_all((2..12).map(call)).await;
+    for (a, answer) in (2..12).zip(answers) {
+        assert_eq!(answer.unwrap()["a"], a, "call {a} after SCRIPT FLUSH");
+    }
+    served.close().await.unwrap();
+}
