@@ -6,13 +6,16 @@
 use std::cell::RefCell;
 use std::ffi::c_void;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::ptr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use futures_util::FutureExt;
 use napi::bindgen_prelude::{PromiseRaw, ToNapiValue};
 use napi::{check_status, sys, Env, JsError};
 
-use super::runtime;
+use super::{errors, runtime};
+use crate::error::EngineError;
 
 /// Turns a result into its JS value, on the JS thread.
 type Settle = Box<dyn FnOnce(sys::napi_env) -> napi::Result<sys::napi_value> + Send>;
@@ -85,7 +88,11 @@ where
     let queue = settle_later(env)?;
     let deferred = deferred as usize;
     runtime::spawn(async move {
-        let outcome = work.await.map(|value| Box::new(move |env| unsafe { T::to_napi_value(env, value) }) as Settle);
+        // A panic must still settle the promise: an unsettled one keeps Node running forever.
+        let result = AssertUnwindSafe(work).catch_unwind().await.unwrap_or_else(|_| {
+            Err(errors::to_js(EngineError::Internal("the addon failed unexpectedly; please report it".into())))
+        });
+        let outcome = result.map(|value| Box::new(move |env| unsafe { T::to_napi_value(env, value) }) as Settle);
         queue.push(Ready { deferred, outcome });
     });
     Ok(PromiseRaw::new(env, promise))
