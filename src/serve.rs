@@ -118,6 +118,11 @@ impl Served {
         let Some(call) = held else {
             return self.backend.answer(context, &Reply::failed(reason)).await;
         };
+        // Answered from another process (in queue mode Return from Function runs on a
+        // worker): the caller has its answer, so the call neither runs again nor is dead.
+        if self.backend.is_answered(context).await? {
+            return Ok(false);
+        }
         if call.attempt >= self.max_attempts {
             let entry =
                 Delivered { entry_id: context.entry_id.clone(), attempt: call.attempt, call: Ok(to_call(&call)) };
@@ -128,7 +133,7 @@ impl Served {
             self.backend.dead_letter(&self.key, &entry, &reason).await?;
             return self.backend.answer(context, &Reply::failed(reason)).await;
         }
-        if self.cancel.is_cancelled() || call.context.deadline <= now_ms() || self.backend.is_answered(context).await? {
+        if self.cancel.is_cancelled() || call.context.deadline <= now_ms() {
             return self.backend.answer(context, &Reply::failed(reason)).await;
         }
         let again = IncomingCall { attempt: call.attempt + 1, ..call };

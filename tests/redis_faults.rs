@@ -344,11 +344,21 @@ async fn a_calls_stream_deleted_under_a_served_function_comes_back_with_the_next
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_execution_failing_after_it_returned_is_neither_run_again_nor_dead_lettered() {
+    // Returned from this process (regular mode) and from another one (queue mode, where
+    // Return from Function runs on a worker and the trigger on main).
+    for answered_elsewhere in [false, true] {
+        returns_then_fails(answered_elsewhere).await;
+    }
+}
+
+async fn returns_then_fails(answered_elsewhere: bool) {
     let mut f = fixture(&[]).await;
     let served = Arc::new(f.engine.serve(def("returns-then-fails", 1)).await.unwrap());
     let reports = Arc::new(Mutex::new(Vec::new()));
+    let answering =
+        if answered_elsewhere { Arc::new(Engine::new(f.engine.settings().clone()).unwrap()) } else { f.engine.clone() };
     {
-        let (engine, served, reports) = (f.engine.clone(), served.clone(), reports.clone());
+        let (engine, served, reports) = (answering, served.clone(), reports.clone());
         tokio::spawn(async move {
             loop {
                 let calls = served.next().await;
