@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -12,7 +13,7 @@ use n8n_nodes_functions::config::{self, Options};
 use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::error::EngineError;
 use n8n_nodes_functions::protocol::{now_ms, FunctionDef, Param, ParamType, GLOBAL_SCOPE};
-use n8n_nodes_functions::serve::Served;
+use n8n_nodes_functions::serve::{IncomingCall, Served};
 use redis::aio::MultiplexedConnection;
 use serde_json::{json, Value};
 
@@ -59,10 +60,12 @@ fn args(value: Value) -> Vec<serde_json::Map<String, Value>> {
     vec![value.as_object().unwrap().clone()]
 }
 
-/// Answers every call with `{a, attempt}` and records the attempts it saw.
-fn answer_all(engine: Arc<Engine>, served: Arc<Served>) -> Arc<Mutex<Vec<u32>>> {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = seen.clone();
+/// Runs `handle` on every call `served` hands out, one after the other, until it is closed.
+fn each_call<F, Fut>(served: Arc<Served>, handle: F)
+where
+    F: Fn(Arc<Served>, IncomingCall) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
     tokio::spawn(async move {
         loop {
             let calls = served.next().await;
@@ -70,10 +73,22 @@ fn answer_all(engine: Arc<Engine>, served: Arc<Served>) -> Arc<Mutex<Vec<u32>>> 
                 return;
             }
             for call in calls {
-                record.lock().unwrap().push(call.attempt);
-                let value = json!({"a": call.items[0]["a"], "attempt": call.attempt});
-                engine.respond(&call.context, value).await.unwrap();
+                handle(served.clone(), call).await;
             }
+        }
+    });
+}
+
+/// Answers every call with `{a, attempt}` and records the attempts it saw.
+fn answer_all(engine: Arc<Engine>, served: Arc<Served>) -> Arc<Mutex<Vec<u32>>> {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    each_call(served, move |_, call| {
+        let (engine, record) = (engine.clone(), record.clone());
+        async move {
+            record.lock().unwrap().push(call.attempt);
+            let value = json!({"a": call.items[0]["a"], "attempt": call.attempt});
+            engine.respond(&call.context, value).await.unwrap();
         }
     });
     seen
@@ -172,22 +187,13 @@ async fn a_failed_execution_runs_again_then_goes_to_the_dead_letters_and_the_cal
     let mut f = fixture(&[]).await;
     let served = Arc::new(f.engine.serve(def("flaky", 2)).await.unwrap());
     let attempts = Arc::new(Mutex::new(Vec::new()));
-    {
-        let served = served.clone();
-        let attempts = attempts.clone();
-        tokio::spawn(async move {
-            loop {
-                let calls = served.next().await;
-                if calls.is_empty() {
-                    return;
-                }
-                for call in calls {
-                    attempts.lock().unwrap().push(call.attempt);
-                    served.finished(&call.context, Some("node 'HTTP' failed: 503".into())).await.unwrap();
-                }
-            }
-        });
-    }
+    let record = attempts.clone();
+    each_call(served.clone(), move |served, call| {
+        record.lock().unwrap().push(call.attempt);
+        async move {
+            served.finished(&call.context, Some("node 'HTTP' failed: 503".into())).await.unwrap();
+        }
+    });
     let error =
         f.engine.call(GLOBAL_SCOPE, "flaky", args(json!({"a": 1})), Duration::from_secs(10), None).await.unwrap_err();
     assert_eq!(
@@ -208,22 +214,13 @@ async fn an_execution_that_ends_without_returning_is_not_run_again() {
     let f = fixture(&[]).await;
     let served = Arc::new(f.engine.serve(def("quiet", 3)).await.unwrap());
     let runs = Arc::new(Mutex::new(0));
-    {
-        let served = served.clone();
-        let runs = runs.clone();
-        tokio::spawn(async move {
-            loop {
-                let calls = served.next().await;
-                if calls.is_empty() {
-                    return;
-                }
-                for call in calls {
-                    *runs.lock().unwrap() += 1;
-                    served.finished(&call.context, None).await.unwrap();
-                }
-            }
-        });
-    }
+    let count = runs.clone();
+    each_call(served.clone(), move |served, call| {
+        *count.lock().unwrap() += 1;
+        async move {
+            served.finished(&call.context, None).await.unwrap();
+        }
+    });
     let error =
         f.engine.call(GLOBAL_SCOPE, "quiet", args(json!({"a": 1})), Duration::from_secs(10), None).await.unwrap_err();
     assert!(error.to_string().contains("without reaching a Return from Function node"), "{error}");
@@ -357,23 +354,16 @@ async fn returns_then_fails(answered_elsewhere: bool) {
     let reports = Arc::new(Mutex::new(Vec::new()));
     let answering =
         if answered_elsewhere { Arc::new(Engine::new(f.engine.settings().clone()).unwrap()) } else { f.engine.clone() };
-    {
-        let (engine, served, reports) = (answering, served.clone(), reports.clone());
-        tokio::spawn(async move {
-            loop {
-                let calls = served.next().await;
-                if calls.is_empty() {
-                    return;
-                }
-                for call in calls {
-                    engine.respond(&call.context, json!({"ok": call.attempt})).await.unwrap();
-                    let failure = Some("a node after the return failed".to_string());
-                    let answered = served.finished(&call.context, failure).await.unwrap();
-                    reports.lock().unwrap().push(answered);
-                }
-            }
-        });
-    }
+    let record = reports.clone();
+    each_call(served.clone(), move |served, call| {
+        let (engine, record) = (answering.clone(), record.clone());
+        async move {
+            engine.respond(&call.context, json!({"ok": call.attempt})).await.unwrap();
+            let failure = Some("a node after the return failed".to_string());
+            let answered = served.finished(&call.context, failure).await.unwrap();
+            record.lock().unwrap().push(answered);
+        }
+    });
     let value =
         f.engine.call(GLOBAL_SCOPE, "returns-then-fails", args(json!({"a": 1})), Duration::from_secs(5), None).await;
     assert_eq!(value.unwrap(), json!({"ok": 1}));
