@@ -1,6 +1,8 @@
 //! A function's definition changes while callers know the old one (its workflow was saved
 //! with a new parameter): the current definition decides, on both sides of a call.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,6 +10,8 @@ use n8n_nodes_functions::config::{self, Options};
 use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::protocol::{FunctionDef, Param, ParamType, GLOBAL_SCOPE};
 use serde_json::{json, Value};
+
+use common::serving::each_call;
 
 fn engine() -> Arc<Engine> {
     let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
@@ -36,16 +40,11 @@ fn greet(parameters: Vec<Param>) -> FunctionDef {
 /// Serves `def` and answers each call with the arguments its execution starts with.
 async fn serve_echo(engine: &Arc<Engine>, def: FunctionDef) -> Arc<n8n_nodes_functions::serve::Served> {
     let served = Arc::new(engine.serve(def).await.unwrap());
-    let (engine, consumer) = (engine.clone(), served.clone());
-    tokio::spawn(async move {
-        loop {
-            let calls = consumer.next().await;
-            if calls.is_empty() {
-                return;
-            }
-            for call in calls {
-                engine.respond(&call.context, Value::Object(call.items[0].clone())).await.unwrap();
-            }
+    let engine = engine.clone();
+    each_call(served.clone(), move |_, call| {
+        let engine = engine.clone();
+        async move {
+            engine.respond(&call.context, Value::Object(call.items[0].clone())).await.unwrap();
         }
     });
     served

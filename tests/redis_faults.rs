@@ -5,7 +5,8 @@
 
 mod common;
 
-use std::future::Future;
+use common::serving::each_call;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,7 +14,7 @@ use n8n_nodes_functions::config::{self, Options};
 use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::error::EngineError;
 use n8n_nodes_functions::protocol::{now_ms, FunctionDef, Param, ParamType, GLOBAL_SCOPE};
-use n8n_nodes_functions::serve::{IncomingCall, Served};
+use n8n_nodes_functions::serve::Served;
 use redis::aio::MultiplexedConnection;
 use serde_json::{json, Value};
 
@@ -58,25 +59,6 @@ fn def(name: &str, max_attempts: u32) -> FunctionDef {
 
 fn args(value: Value) -> Vec<serde_json::Map<String, Value>> {
     vec![value.as_object().unwrap().clone()]
-}
-
-/// Runs `handle` on every call `served` hands out, one after the other, until it is closed.
-fn each_call<F, Fut>(served: Arc<Served>, handle: F)
-where
-    F: Fn(Arc<Served>, IncomingCall) -> Fut + Send + 'static,
-    Fut: Future<Output = ()> + Send,
-{
-    tokio::spawn(async move {
-        loop {
-            let calls = served.next().await;
-            if calls.is_empty() {
-                return;
-            }
-            for call in calls {
-                handle(served.clone(), call).await;
-            }
-        }
-    });
 }
 
 /// Answers every call with `{a, attempt}` and records the attempts it saw.

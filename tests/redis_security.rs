@@ -7,6 +7,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::serving::each_call;
 use common::PrivateRedis;
 use n8n_nodes_functions::config::{self, Options};
 use n8n_nodes_functions::engine::Engine;
@@ -36,15 +37,14 @@ fn echo() -> FunctionDef {
 /// Serves `echo` (answers with its arguments and the call context it got) and calls it once.
 async fn round_trip(engine: &Arc<Engine>) -> Result<Value, String> {
     let served = Arc::new(engine.serve(echo()).await.map_err(|e| e.to_string())?);
-    {
-        let (engine, served) = (engine.clone(), served.clone());
-        tokio::spawn(async move {
-            for call in served.next().await {
-                let context = serde_json::to_value(&call.context).unwrap();
-                engine.respond(&call.context, json!({"args": call.items[0], "context": context})).await.unwrap();
-            }
-        });
-    }
+    let answering = engine.clone();
+    each_call(served.clone(), move |_, call| {
+        let engine = answering.clone();
+        async move {
+            let context = serde_json::to_value(&call.context).unwrap();
+            engine.respond(&call.context, json!({"args": call.items[0], "context": context})).await.unwrap();
+        }
+    });
     let items = vec![json!({"word": "hello"}).as_object().unwrap().clone()];
     let result =
         engine.call(GLOBAL_SCOPE, "echo", items, Duration::from_secs(5), None).await.map_err(|e| e.to_string());

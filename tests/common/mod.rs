@@ -2,6 +2,8 @@
 //! A redis-server of a test's own (TLS, passwords, ACL users), on a free port, stopped
 //! when dropped. The shared Redis at REDIS_URL is never reconfigured.
 
+pub mod serving;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
