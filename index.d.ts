@@ -24,6 +24,18 @@ export declare class FunctionsClient {
   serve(definition: FunctionDefinition): Promise<ServedFunction>
   /** Validates the arguments, sends the call and resolves with the value the function returned. */
   call(request: CallRequest): Promise<any>
+  /**
+   * A call that this process may be asked to run itself (no I/O yet): `next()` sends it.
+   * With `runHere`, a call that would leave too many calls of this process waiting on
+   * other processes, or that no execution started in time, is handed back to run here.
+   */
+  begin(request: CallRequest, runHere?: RunHere | undefined | null): OutgoingCall
+  /**
+   * An execution begins to run the call it was started for (the Function node's first
+   * step): "run", or "elsewhere" when its caller took the call back or another execution
+   * runs it, or "answered" when it has its answer already (answered or timed out).
+   */
+  start(context: CallContext): Promise<string>
   /** Answers a call with a value. False when the call was already answered (the first answer wins). */
   respond(context: CallContext, value: any): Promise<boolean>
   /** Answers a call with an error the caller raises. False when the call was already answered. */
@@ -32,6 +44,20 @@ export declare class FunctionsClient {
   list(scope?: string | undefined | null): Promise<Array<FunctionInfo>>
   /** One registered function, or null. */
   describe(scope: string, name: string): Promise<FunctionInfo | null>
+}
+
+/** One call from its sending to its answer; see `FunctionsClient.begin`. */
+export declare class OutgoingCall {
+  /**
+   * Sends the call (the first time) and resolves with the answer (`done`), or with a call
+   * to `run` in this process; after running it, report with `ran()`.
+   */
+  next(): Promise<CallStep>
+  /**
+   * The run handed out by `next()` has ended (`error`: why it failed). Resolves with the
+   * answer, or with the call to run again when the function allows another attempt.
+   */
+  ran(error?: string | undefined | null): Promise<CallStep>
 }
 
 /** A function being served: hands out its calls until closed. */
@@ -62,6 +88,10 @@ export interface CallContext {
   replyTo: string
   /** Epoch milliseconds after which the caller has given up. */
   deadline: number
+  /** Set when the caller runs the call in its own process: who it is. */
+  runner?: string
+  /** The caller's execution, to link the two executions. */
+  parent?: ExecutionRef
 }
 
 export interface CallRequest {
@@ -80,6 +110,20 @@ export interface CallRequest {
    * made while the first runs waits for it; one made after gets the stored answer.
    */
   idempotencyKey?: string
+  /** The n8n execution making the call. */
+  parent?: ExecutionRef
+}
+
+/** What a caller does next: the function's `value`, or a call to `run` in this process. */
+export interface CallStep {
+  /** True when `value` is the answer (it may be null). */
+  done: boolean
+  value?: any
+  /** The call to run here: start workflow `workflowId` at `startNode` with its items. */
+  run?: IncomingCall
+  workflowId?: string
+  /** The Function node (n8n's `INode`) to start the function's workflow at. */
+  startNode?: any
 }
 
 export interface ClientOptions {
@@ -89,6 +133,12 @@ export interface ClientOptions {
   credential?: RedisCredential
   /** Prefix of every key (default N8N_FUNCTIONS_KEY_PREFIX or "n8n-functions:"). */
   keyPrefix?: string
+}
+
+/** An n8n execution, as n8n links a parent and a sub-execution. */
+export interface ExecutionRef {
+  executionId: string
+  workflowId: string
 }
 
 export interface FunctionDefinition {
@@ -102,6 +152,11 @@ export interface FunctionDefinition {
   nodeName?: string
   /** How many times a call may run (failed executions and dead processes count); default 3. */
   maxAttempts?: number
+  /**
+   * The Function node as n8n describes it (`this.getNode()`): a caller inside n8n puts it
+   * first in an execution it runs in its own process. Without it only triggers run calls.
+   */
+  startNode?: any
 }
 
 export interface FunctionInfo {
@@ -145,4 +200,18 @@ export interface RedisCredential {
   user?: string
   password?: string
   tls?: boolean
+}
+
+/** When a caller runs a call in its own process instead of waiting for another to. */
+export interface RunHere {
+  /**
+   * How many calls this process may leave waiting on other processes at once; calls
+   * beyond that run here. (A worker with `c` slots can spare `c - 1`.)
+   */
+  remoteLimit: number
+  /**
+   * A queued call that no execution has started within this long is taken back and
+   * run here (default 1000).
+   */
+  takeBackAfterMs?: number
 }

@@ -836,4 +836,5 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.FunctionsClient = nativeBinding.FunctionsClient
+module.exports.OutgoingCall = nativeBinding.OutgoingCall
 module.exports.ServedFunction = nativeBinding.ServedFunction

@@ -1,17 +1,31 @@
 //! Calling a function: validate against its current definition, send, wait for the
 //! answer until the deadline, and explain every way that can fail.
+//!
+//! A caller inside n8n can also run the call itself, in its own process, when waiting for
+//! another process could starve its worker (`Policy`): a caller keeps its worker slot
+//! while it waits, and the function's execution needs a slot of its own. Such a call is
+//! either never queued (this process already has as many calls waiting on other processes
+//! as its worker can spare slots for), or taken back when no execution has started it in
+//! time. Either way the caller's `next()` hands the call to JS to run (`Step::Run`), and
+//! `ran()` reports how that run ended.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
 
-use crate::backend::{GaveUp, Sent, Waiting};
+use crate::backend::{GaveUp, Placement, Sent, TakeBack, Waiting};
 use crate::engine::{Engine, KnownDefinition};
 use crate::error::{EngineError, Result};
 use crate::keys::FunctionKey;
 use crate::params;
-use crate::protocol::{now_ms, workflow_label, Args, Call, FunctionDef, GLOBAL_SCOPE, PROTOCOL_VERSION};
+use crate::protocol::{
+    now_ms, workflow_label, Args, Call, CallContext, ExecutionRef, FunctionDef, Reply, GLOBAL_SCOPE, PROTOCOL_VERSION,
+};
+use crate::serve::{IncomingCall, NO_RETURN};
 
 /// The longest wait a call may ask for.
 const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
@@ -19,6 +33,116 @@ const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 const MAX_IDEMPOTENCY_KEY: usize = 1024;
 /// Names the ids of idempotent calls: the same function and key always give the same id.
 const IDEMPOTENT_CALLS: uuid::Uuid = uuid::Uuid::from_u128(0x6e38_6e2d_6675_6e63_7469_6f6e_732d_6964);
+/// Runner names of callers running their own calls start with this (see `answer.lua`).
+pub const CALLER_RUNNER_PREFIX: &str = "caller:";
+
+/// Calls of this process waiting for another process to run them. Worker slots belong to
+/// the process, so this counts across every engine of it.
+static WAITING_ON_OTHERS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many calls of this process wait for another process to run them right now.
+pub fn waiting_on_others() -> usize {
+    WAITING_ON_OTHERS.load(Ordering::Relaxed)
+}
+
+/// Counts one call in `WAITING_ON_OTHERS` while it lives.
+struct WaitingOnOthers;
+
+impl WaitingOnOthers {
+    fn enter() -> Self {
+        WAITING_ON_OTHERS.fetch_add(1, Ordering::Relaxed);
+        Self
+    }
+}
+
+impl Drop for WaitingOnOthers {
+    fn drop(&mut self) {
+        WAITING_ON_OTHERS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// When a caller runs a call itself rather than wait for another process to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Calls this process may leave waiting on other processes; past that it runs them.
+    pub remote_limit: usize,
+    /// A queued call no execution has started within this long is taken back and run here.
+    pub take_back_after: Duration,
+}
+
+/// What a caller does next.
+#[derive(Debug)]
+pub enum Step {
+    /// The function's answer.
+    Value(Value),
+    /// Run this call in this process now, then report with `ran()`.
+    Run(Box<HereCall>),
+}
+
+/// A call for its caller to run: the function's workflow, started at its Function node.
+#[derive(Debug, Clone)]
+pub struct HereCall {
+    pub call: IncomingCall,
+    pub workflow_id: String,
+    /// The Function node (n8n's `INode`) that published the definition.
+    pub start_node: Value,
+}
+
+/// What to call, as the caller asks.
+pub struct Request {
+    pub key: FunctionKey,
+    pub items: Vec<Args>,
+    pub timeout: Duration,
+    pub idempotency_key: Option<String>,
+    /// The n8n execution making the call.
+    pub parent: Option<ExecutionRef>,
+    /// None: only Function triggers run it (callers outside n8n).
+    pub policy: Option<Policy>,
+}
+
+impl Request {
+    /// A call that only Function triggers run, with no idempotency key.
+    pub fn new(key: FunctionKey, items: Vec<Args>, timeout: Duration) -> Self {
+        Self { key, items, timeout, idempotency_key: None, parent: None, policy: None }
+    }
+}
+
+/// One call from its sending to its answer.
+pub struct Outgoing {
+    engine: Arc<Engine>,
+    request: Request,
+    state: State,
+}
+
+/// Sent, waiting for the answer.
+struct Pending {
+    call: Call,
+    /// Stream entry ("" when never queued or taken back).
+    entry_id: String,
+    who: Waiting,
+    reply: oneshot::Receiver<Reply>,
+    def: FunctionDef,
+}
+
+enum State {
+    New,
+    /// Queued for a Function trigger; `take_back_at` while no execution is known to run it.
+    Queued {
+        pending: Pending,
+        take_back_at: Option<Instant>,
+        counted: WaitingOnOthers,
+    },
+    /// Handed to JS to run here (`attempt` counts the runs).
+    RunningHere {
+        pending: Pending,
+        attempt: u32,
+    },
+    /// Waiting for an answer that no longer depends on this process's runs.
+    Waiting {
+        pending: Pending,
+    },
+    Done,
+}
 
 /// The call's id: random (UUID version 4), or derived from its idempotency key (version 5)
 /// so that every caller with the same key for the same function meets the same call.
@@ -36,102 +160,307 @@ fn call_id(key: &FunctionKey, idempotency_key: Option<&str>) -> Result<String> {
     Ok(uuid::Uuid::new_v5(&IDEMPOTENT_CALLS, name.as_bytes()).simple().to_string())
 }
 
-pub async fn call(
-    engine: &Engine,
-    key: FunctionKey,
-    items: Vec<Args>,
-    timeout: Duration,
-    idempotency_key: Option<&str>,
-) -> Result<Value> {
-    if timeout.is_zero() || timeout > MAX_TIMEOUT {
-        return Err(EngineError::InvalidOptions(format!(
-            "The timeout must be between 1 ms and 24 h, got {} ms.",
-            timeout.as_millis()
-        )));
+/// Calls a function and waits for its answer; only Function triggers run it.
+pub async fn call(engine: Arc<Engine>, request: Request) -> Result<Value> {
+    let mut outgoing = Outgoing::new(engine, Request { policy: None, ..request });
+    match outgoing.next().await? {
+        Step::Value(value) => Ok(value),
+        Step::Run(_) => Err(EngineError::Internal("A call without a policy was handed back to run".into())),
     }
-    if items.is_empty() {
-        return Err(EngineError::InvalidArguments(format!(
-            "The call to function '{}' has no items to send.",
-            key.name
-        )));
+}
+
+impl Outgoing {
+    /// No I/O: the call is sent by the first `next()`.
+    pub fn new(engine: Arc<Engine>, request: Request) -> Self {
+        Self { engine, request, state: State::New }
     }
-    let backend = engine.backend();
-    let deadline = now_ms() + timeout.as_millis() as u64;
-    let reply_to = backend.reply_to().await?;
-    let id = call_id(&key, idempotency_key)?;
-    let idempotent = idempotency_key.is_some();
-    let mut known = engine.known_definition(&key);
-    // The definition this process remembers may be old: arguments it refuses are checked
-    // again against the current one before the caller hears they are wrong.
-    let mut remembered = known.is_some();
-    // The second round only happens when the definition changed since this process last
-    // saw it; a third means it is changing right now, and the call is simply sent.
-    for _ in 0..3 {
-        let (version, checked) = match &known {
-            Some(known) => match params::validate(&known.def, items.clone()) {
-                Ok(checked) => (known.version.clone(), checked),
-                Err(_) if remembered => (String::new(), items.clone()),
-                Err(wrong) => return Err(wrong),
-            },
-            None => (String::new(), items.clone()),
+
+    /// Sends the call (the first time) and waits: resolves with the answer, or with the
+    /// call for this process to run.
+    pub async fn next(&mut self) -> Result<Step> {
+        loop {
+            match std::mem::replace(&mut self.state, State::Done) {
+                State::New => {
+                    if let Some(step) = self.send().await? {
+                        return Ok(step);
+                    }
+                }
+                State::Queued { pending, take_back_at, counted } => {
+                    return self.wait_queued(pending, take_back_at, counted).await;
+                }
+                State::RunningHere { pending, .. } | State::Waiting { pending } => {
+                    return self.wait(pending).await.map(Step::Value);
+                }
+                State::Done => {
+                    return Err(EngineError::Internal(format!(
+                        "The call to function '{}' is over; make a new call.",
+                        self.request.key.name
+                    )))
+                }
+            }
+        }
+    }
+
+    /// The run `next()` handed out has ended, failed with `error` if it did. Resolves with
+    /// the answer, or with the call to run again (the function allows more attempts).
+    pub async fn ran(&mut self, error: Option<String>) -> Result<Step> {
+        let State::RunningHere { pending, attempt } = std::mem::replace(&mut self.state, State::Done) else {
+            return self.next().await;
         };
-        remembered = false;
-        let call = Call { v: PROTOCOL_VERSION, id: id.clone(), items: checked, deadline, reply_to: reply_to.clone() };
-        let json = serde_json::to_string(&call).map_err(|e| EngineError::Internal(e.to_string()))?;
-        let limit = backend.settings().max_payload_bytes;
-        if json.len() > limit {
-            return Err(EngineError::PayloadTooLarge(format!(
-                "The call to function '{}' is {} bytes of JSON, over the limit of {limit} bytes (N8N_FUNCTIONS_MAX_PAYLOAD_BYTES). Send less data per call, or raise the limit on every n8n process.",
-                key.name,
-                json.len()
+        let context = self.context(&pending.call);
+        let answered_here = self.engine.held().release(&context.call_id).is_some_and(|held| held.answered);
+        if answered_here || self.engine.backend().is_answered(&context).await? {
+            return self.wait(pending).await.map(Step::Value);
+        }
+        let backend = self.engine.backend().clone();
+        let reply = match error.filter(|e| !e.trim().is_empty()) {
+            None => Reply::failed(NO_RETURN),
+            Some(reason) if attempt >= pending.def.max_attempts => {
+                let reason = match attempt {
+                    1 => reason,
+                    runs => format!("{reason} (it failed {runs} times; the call was moved to the dead letters)"),
+                };
+                let entry =
+                    crate::backend::Delivered { entry_id: String::new(), attempt, call: Ok(pending.call.clone()) };
+                backend.dead_letter(&self.request.key, &entry, &reason).await?;
+                Reply::failed(reason)
+            }
+            Some(_) if pending.call.deadline > now_ms() => {
+                let step = self.hand_out(&pending, attempt + 1);
+                self.state = State::RunningHere { pending, attempt: attempt + 1 };
+                return Ok(step);
+            }
+            Some(reason) => Reply::failed(reason),
+        };
+        backend.answer(&context, &reply).await?;
+        self.wait(pending).await.map(Step::Value)
+    }
+
+    /// Validates and sends; `Some(step)` when the caller runs the call itself.
+    async fn send(&mut self) -> Result<Option<Step>> {
+        let Request { key, items, timeout, idempotency_key, parent, policy } = &self.request;
+        let timeout = *timeout;
+        if timeout.is_zero() || timeout > MAX_TIMEOUT {
+            return Err(EngineError::InvalidOptions(format!(
+                "The timeout must be between 1 ms and 24 h, got {} ms.",
+                timeout.as_millis()
             )));
         }
-        let (entry_id, reply, who) = match backend.send(&key, &call, &json, &version, idempotent).await? {
-            Sent::Queued { entry_id, reply } if idempotent => (entry_id, reply, Waiting::IdempotentSender),
-            Sent::Queued { entry_id, reply } => (entry_id, reply, Waiting::Sender),
-            Sent::Joined { reply } => (String::new(), reply, Waiting::Joined),
-            Sent::Answered(reply) => return reply.into_result(&key.name),
-            Sent::Stale(def) => {
-                known = Some(engine.remember_definition(&key, def));
-                continue;
-            }
-            Sent::Missing => {
-                engine.forget_definition(&key);
-                return Err(not_found(engine, &key).await);
-            }
-            Sent::Inactive { last_seen } => {
-                let def = described(known, &key);
-                return Err(EngineError::FunctionInactive(format!(
-                    "The {} is not active: no Function trigger has run it {}. Activate workflow {} (or start n8n's main process) and call again.",
-                    def.describe(),
-                    match last_seen {
-                        Some(seen) => format!("for {}", ago(now_ms().saturating_sub(seen))),
-                        None => "yet".to_string(),
-                    },
-                    workflow_label(&def.workflow_name, &def.workflow_id)
+        if items.is_empty() {
+            return Err(EngineError::InvalidArguments(format!(
+                "The call to function '{}' has no items to send.",
+                key.name
+            )));
+        }
+        let backend = self.engine.backend().clone();
+        let deadline = now_ms() + timeout.as_millis() as u64;
+        let reply_to = backend.reply_to().await?;
+        let id = call_id(key, idempotency_key.as_deref())?;
+        let idempotent = idempotency_key.is_some();
+        let mut known = self.engine.known_definition(key);
+        // The definition this process remembers may be old: arguments it refuses are checked
+        // again against the current one before the caller hears they are wrong.
+        let mut remembered = known.is_some();
+        // The second round only happens when the definition changed since this process last
+        // saw it; a third means it is changing right now, and the call is simply sent.
+        for _ in 0..3 {
+            let (version, checked) = match &known {
+                Some(known) => match params::validate(&known.def, items.clone()) {
+                    Ok(checked) => (known.version.clone(), checked),
+                    Err(_) if remembered => (String::new(), items.clone()),
+                    Err(wrong) => return Err(wrong),
+                },
+                None => (String::new(), items.clone()),
+            };
+            remembered = false;
+            let call = Call {
+                v: PROTOCOL_VERSION,
+                id: id.clone(),
+                items: checked,
+                deadline,
+                reply_to: reply_to.clone(),
+                parent: parent.clone(),
+            };
+            let json = serde_json::to_string(&call).map_err(|e| EngineError::Internal(e.to_string()))?;
+            let limit = backend.settings().max_payload_bytes;
+            if json.len() > limit {
+                return Err(EngineError::PayloadTooLarge(format!(
+                    "The call to function '{}' is {} bytes of JSON, over the limit of {limit} bytes (N8N_FUNCTIONS_MAX_PAYLOAD_BYTES). Send less data per call, or raise the limit on every n8n process.",
+                    key.name,
+                    json.len()
                 )));
             }
+            // A caller runs a function itself only when it knows the function's node, that is
+            // when it validated against the current definition.
+            let runnable_here = known.as_ref().is_some_and(|k| k.def.start_node.is_some() && !version.is_empty());
+            let policy = policy.filter(|_| runnable_here);
+            let here = policy.is_some_and(|policy| waiting_on_others() >= policy.remote_limit);
+            let placement =
+                if here { Placement::Here { runner: self.engine.caller_runner() } } else { Placement::Queue };
+            let who = if idempotent { Waiting::IdempotentSender } else { Waiting::Sender };
+            let sent = backend.send(key, &call, &json, &version, idempotent, placement).await?;
+            let pending = |entry_id: String, who: Waiting, reply: oneshot::Receiver<Reply>, def: FunctionDef| Pending {
+                call: call.clone(),
+                entry_id,
+                who,
+                reply,
+                def,
+            };
+            match sent {
+                Sent::Queued { entry_id, reply } => {
+                    self.state = State::Queued {
+                        pending: pending(entry_id, who, reply, described(known, key)),
+                        take_back_at: policy.map(|policy| Instant::now() + policy.take_back_after),
+                        counted: WaitingOnOthers::enter(),
+                    };
+                    return Ok(None);
+                }
+                Sent::Here { reply } => {
+                    let pending = pending(String::new(), who, reply, described(known, key));
+                    let step = self.hand_out(&pending, 1);
+                    self.state = State::RunningHere { pending, attempt: 1 };
+                    return Ok(Some(step));
+                }
+                Sent::Joined { reply } => {
+                    self.state = State::Waiting {
+                        pending: pending(String::new(), Waiting::Joined, reply, described(known, key)),
+                    };
+                    return Ok(None);
+                }
+                Sent::Answered(reply) => return reply.into_result(&key.name).map(|v| Some(Step::Value(v))),
+                Sent::Stale(def) => {
+                    known = Some(self.engine.remember_definition(key, def));
+                    continue;
+                }
+                Sent::Missing => {
+                    self.engine.forget_definition(key);
+                    return Err(not_found(&self.engine, key).await);
+                }
+                Sent::Inactive { last_seen } => {
+                    let def = described(known, key);
+                    return Err(EngineError::FunctionInactive(format!(
+                        "The {} is not active: no Function trigger has run it {}. Activate workflow {} (or start n8n's main process) and call again.",
+                        def.describe(),
+                        match last_seen {
+                            Some(seen) => format!("for {}", ago(now_ms().saturating_sub(seen))),
+                            None => "yet".to_string(),
+                        },
+                        workflow_label(&def.workflow_name, &def.workflow_id)
+                    )));
+                }
+            }
+        }
+        Err(EngineError::Internal(format!(
+            "The definition of function '{}' kept changing while calling it; call again.",
+            key.name
+        )))
+    }
+
+    /// Waits for a queued call; takes it back when no execution started it in time.
+    async fn wait_queued(
+        &mut self,
+        mut pending: Pending,
+        mut take_back_at: Option<Instant>,
+        counted: WaitingOnOthers,
+    ) -> Result<Step> {
+        let deadline = deadline_instant(pending.call.deadline);
+        while let Some(at) = take_back_at.filter(|at| *at < deadline) {
+            tokio::select! {
+                reply = &mut pending.reply => return self.settle(pending, reply.ok()).await.map(Step::Value),
+                _ = tokio::time::sleep_until(at) => {}
+            }
+            let caller = self.engine.caller_runner().to_string();
+            match self.engine.backend().take_back(&self.request.key, &pending.call, &pending.entry_id, &caller).await {
+                Ok(TakeBack::Taken) => {
+                    drop(counted);
+                    pending.entry_id = String::new();
+                    let step = self.hand_out(&pending, 1);
+                    self.state = State::RunningHere { pending, attempt: 1 };
+                    return Ok(step);
+                }
+                Ok(TakeBack::Started { .. }) => take_back_at = None,
+                Ok(TakeBack::Answered(reply)) => {
+                    return reply.into_result(&self.request.key.name).map(Step::Value);
+                }
+                // Redis is out for a moment: the call stays queued; look again shortly.
+                Err(_) => take_back_at = Some(Instant::now() + Duration::from_millis(250)),
+            }
+        }
+        drop(counted);
+        self.wait(pending).await.map(Step::Value)
+    }
+
+    /// Waits for the answer until the deadline.
+    async fn wait(&mut self, mut pending: Pending) -> Result<Value> {
+        let deadline = deadline_instant(pending.call.deadline);
+        let reply = match tokio::time::timeout_at(deadline, &mut pending.reply).await {
+            Ok(reply) => reply.ok(),
+            Err(_) => None,
         };
-        if let Ok(Ok(reply)) = tokio::time::timeout(timeout, reply).await {
+        self.settle(pending, reply).await
+    }
+
+    /// The answer, or at the deadline what `give_up` finds.
+    async fn settle(&mut self, pending: Pending, reply: Option<Reply>) -> Result<Value> {
+        let key = &self.request.key;
+        if let Some(reply) = reply {
             return reply.into_result(&key.name);
         }
-        let def = described(known, &key);
-        let message = timeout_message(&def, timeout, None);
-        return match backend.give_up(&key, &call, &entry_id, &message, who).await? {
+        let timeout = self.request.timeout;
+        let message = timeout_message(&pending.def, timeout, None, None);
+        let who = pending.who;
+        match self.engine.backend().give_up(key, &pending.call, &pending.entry_id, &message, who).await? {
             GaveUp::Answered(reply) => reply.into_result(&key.name),
-            GaveUp::TimedOut { .. } if who == Waiting::Joined => Err(EngineError::CallTimeout(format!(
+            GaveUp::TimedOut { runner, .. } if who == Waiting::Joined => Err(EngineError::CallTimeout(format!(
                 "{} A call with the same idempotency key is still running; calling again with that key waits for it.",
-                timeout_message(&def, timeout, Some(true))
+                timeout_message(&pending.def, timeout, Some(true), runner.as_deref())
             ))),
-            GaveUp::TimedOut { picked_up } => {
-                Err(EngineError::CallTimeout(timeout_message(&def, timeout, Some(picked_up))))
-            }
-        };
+            GaveUp::TimedOut { picked_up, runner } => Err(EngineError::CallTimeout(timeout_message(
+                &pending.def,
+                timeout,
+                Some(picked_up),
+                runner.as_deref(),
+            ))),
+        }
     }
-    Err(EngineError::Internal(format!(
-        "The definition of function '{}' kept changing while calling it; call again.",
-        key.name
-    )))
+
+    /// The call as JS runs it here: its items and a context that says this caller runs it.
+    fn hand_out(&self, pending: &Pending, attempt: u32) -> Step {
+        let mut context = self.context(&pending.call);
+        context.runner = Some(self.engine.caller_runner().to_string());
+        let incoming = IncomingCall { context, items: pending.call.items.clone(), attempt };
+        self.engine.held().hold(self.engine.caller_runner(), incoming.clone());
+        Step::Run(Box::new(HereCall {
+            call: incoming,
+            workflow_id: pending.def.workflow_id.clone(),
+            start_node: pending.def.start_node.clone().unwrap_or(Value::Null),
+        }))
+    }
+
+    fn context(&self, call: &Call) -> CallContext {
+        CallContext {
+            v: PROTOCOL_VERSION,
+            call_id: call.id.clone(),
+            function: self.request.key.as_string(),
+            entry_id: String::new(),
+            reply_to: call.reply_to.clone(),
+            deadline: call.deadline,
+            runner: None,
+            parent: call.parent.clone(),
+        }
+    }
+}
+
+impl Drop for Outgoing {
+    fn drop(&mut self) {
+        if let State::RunningHere { pending, .. } = &self.state {
+            self.engine.held().release(&pending.call.id);
+        }
+    }
+}
+
+fn deadline_instant(deadline: u64) -> Instant {
+    Instant::now() + Duration::from_millis(deadline.saturating_sub(now_ms()))
 }
 
 /// The definition that error messages describe: the known one, or what the key tells.
@@ -149,18 +478,37 @@ fn placeholder(key: &FunctionKey) -> FunctionDef {
         workflow_name: String::new(),
         node_name: String::new(),
         max_attempts: crate::protocol::DEFAULT_MAX_ATTEMPTS,
+        start_node: None,
     }
 }
 
-fn timeout_message(def: &FunctionDef, timeout: Duration, picked_up: Option<bool>) -> String {
+/// Where a runner is, for messages: "process 4711 on host n8n-worker-1".
+fn describe_runner(runner: &str) -> String {
+    let name = runner.strip_prefix(CALLER_RUNNER_PREFIX).unwrap_or(runner);
+    let mut parts = name.split(':');
+    match (parts.next(), parts.next()) {
+        (Some(host), Some(pid)) => format!("process {pid} on host {host}"),
+        _ => format!("'{name}'"),
+    }
+}
+
+fn timeout_message(def: &FunctionDef, timeout: Duration, picked_up: Option<bool>, runner: Option<&str>) -> String {
     let seconds = format!("{:.1}", timeout.as_secs_f64()).trim_end_matches(".0").to_string();
     let head = format!("The {} did not answer within {seconds} s", def.describe());
     let workflow = workflow_label(&def.workflow_name, &def.workflow_id);
-    match picked_up {
-        Some(true) | None => format!(
-            "{head}: a Function trigger took the call, but its execution has not reached Return from Function. Check the executions of workflow {workflow} for a slow or stuck node; in queue mode the execution may also still wait for a free worker slot (raise the workers' --concurrency). Or raise the timeout."
+    match (picked_up, runner) {
+        (_, Some(runner)) if runner.starts_with(CALLER_RUNNER_PREFIX) => format!(
+            "{head}: it ran in the caller's own n8n process ({}), and that execution has not reached Return from Function. Check the executions of workflow {workflow} for a slow or stuck node, or raise the timeout.",
+            describe_runner(runner)
         ),
-        Some(false) => format!(
+        (_, Some(runner)) => format!(
+            "{head}: its execution was running in {}, and had not reached Return from Function. Check the executions of workflow {workflow} for a slow or stuck node, or raise the timeout.",
+            describe_runner(runner)
+        ),
+        (Some(true) | None, None) => format!(
+            "{head}: a Function trigger took the call, but its execution had not started: in queue mode it was still waiting for a free worker slot. Check that the workers are running and not all busy with long executions, or raise the timeout."
+        ),
+        (Some(false), None) => format!(
             "{head}: no running Function trigger took the call. Check that workflow {workflow} is active and that n8n's main process and workers are running."
         ),
     }
@@ -201,12 +549,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn timeouts_say_whether_the_call_was_picked_up() {
+    fn timeouts_say_where_the_call_stuck() {
         let def = placeholder(&FunctionKey::new("wf9", "slow").unwrap());
-        let never = timeout_message(&def, Duration::from_millis(1500), Some(false));
+        let never = timeout_message(&def, Duration::from_millis(1500), Some(false), None);
         assert!(never.contains("within 1.5 s: no running Function trigger took the call"), "{never}");
-        let taken = timeout_message(&def, Duration::from_secs(30), Some(true));
-        assert!(taken.contains("within 30 s: a Function trigger took the call"), "{taken}");
+        let queued = timeout_message(&def, Duration::from_secs(30), Some(true), None);
+        assert!(
+            queued.contains("within 30 s: a Function trigger took the call, but its execution had not started"),
+            "{queued}"
+        );
+        let running = timeout_message(&def, Duration::from_secs(30), Some(true), Some("worker-2:4711:ab12cd34"));
+        assert!(running.contains("its execution was running in process 4711 on host worker-2"), "{running}");
+        let here = timeout_message(&def, Duration::from_secs(30), Some(true), Some("caller:main:12:ab12cd34"));
+        assert!(here.contains("it ran in the caller's own n8n process (process 12 on host main)"), "{here}");
     }
 
     #[test]
@@ -219,6 +574,8 @@ mod tests {
             entry_id: String::new(),
             reply_to: "inbox".into(),
             deadline: 0,
+            runner: None,
+            parent: None,
         };
         assert!(!context(call_id(&key, None).unwrap()).is_idempotent());
         assert!(context(call_id(&key, Some("order-17")).unwrap()).is_idempotent());

@@ -4,24 +4,29 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
-use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::backend::memory::MemoryBackend;
 use crate::backend::redis::RedisBackend;
-use crate::backend::Backend;
+use crate::backend::{Backend, Start};
+use crate::call::{self, Outgoing, Request};
 use crate::config::{Settings, Target};
 use crate::error::{EngineError, Result};
 use crate::held::HeldCalls;
 use crate::keys::FunctionKey;
-use crate::protocol::{Args, CallContext, FunctionDef, FunctionInfo, Reply};
+use crate::protocol::{CallContext, FunctionDef, FunctionInfo, Reply};
+use crate::running::Running;
 use crate::serve::{self, Served};
 
 pub struct Engine {
     backend: Arc<dyn Backend>,
     definitions: Mutex<HashMap<FunctionKey, Arc<KnownDefinition>>>,
     held: Arc<HeldCalls>,
+    /// Calls whose executions run in this process.
+    running: Arc<Running>,
+    /// The runner name this process's callers use when they run their own calls.
+    caller_runner: String,
 }
 
 /// A definition callers in this process validate against, with its version worked out once.
@@ -54,7 +59,14 @@ impl Engine {
             Target::Memory => Arc::new(MemoryBackend::new(settings)),
             Target::Redis { .. } => Arc::new(RedisBackend::new(settings)?),
         };
-        Ok(Self { backend, definitions: Mutex::default(), held: Arc::default() })
+        let runner = serve::consumer_name();
+        Ok(Self {
+            running: Running::new(backend.clone(), runner.clone()),
+            caller_runner: format!("{}{runner}", call::CALLER_RUNNER_PREFIX),
+            backend,
+            definitions: Mutex::default(),
+            held: Arc::default(),
+        })
     }
 
     pub fn backend(&self) -> &Arc<dyn Backend> {
@@ -70,16 +82,32 @@ impl Engine {
     }
 
     /// Calls a function; calls with the same `idempotency_key` share one run and one answer.
-    pub async fn call(
-        &self,
-        scope: &str,
-        name: &str,
-        items: Vec<Args>,
-        timeout: Duration,
-        idempotency_key: Option<&str>,
-    ) -> Result<Value> {
-        let key = FunctionKey::new(scope, name).map_err(|e| EngineError::InvalidArguments(e.to_string()))?;
-        crate::call::call(self, key, items, timeout, idempotency_key).await
+    pub async fn call(self: &Arc<Self>, request: Request) -> Result<Value> {
+        call::call(self.clone(), request).await
+    }
+
+    /// A call that may be handed back for this process to run (see `call::Outgoing`).
+    pub fn outgoing(self: &Arc<Self>, request: Request) -> Outgoing {
+        Outgoing::new(self.clone(), request)
+    }
+
+    /// The function's key for a call, as JS names it.
+    pub fn key(scope: &str, name: &str) -> Result<FunctionKey> {
+        FunctionKey::new(scope, name).map_err(|e| EngineError::InvalidArguments(e.to_string()))
+    }
+
+    /// An execution begins to run a call (the Function node's first step): `Run` unless the
+    /// caller took the call back, another execution runs it, or it has its answer already.
+    pub async fn start(&self, context: &CallContext) -> Result<Start> {
+        context.check()?;
+        if context.runner.as_deref() == Some(self.caller_runner.as_str()) {
+            return Ok(Start::Run); // this process's caller runs its own call
+        }
+        let started = self.backend.start(context, self.running.runner()).await?;
+        if started == Start::Run {
+            self.running.add(context.key()?, context.entry_id.clone(), context.call_id.clone());
+        }
+        Ok(started)
     }
 
     pub async fn respond(&self, context: &CallContext, value: Value) -> Result<bool> {
@@ -109,6 +137,7 @@ impl Engine {
         if stored {
             self.held.mark_answered(&context.call_id);
         }
+        self.running.forget(&context.key()?, &context.call_id);
         Ok(stored)
     }
 
@@ -121,6 +150,15 @@ impl Engine {
             Ok(key) => self.backend.describe(&key).await,
             Err(_) => Ok(None),
         }
+    }
+
+    pub(crate) fn held(&self) -> &HeldCalls {
+        &self.held
+    }
+
+    /// The runner name of this process's callers running their own calls.
+    pub(crate) fn caller_runner(&self) -> &str {
+        &self.caller_runner
     }
 
     pub(crate) fn known_definition(&self, key: &FunctionKey) -> Option<Arc<KnownDefinition>> {

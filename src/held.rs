@@ -44,13 +44,4 @@ impl HeldCalls {
     pub fn release_all(&self, consumer: &str) {
         self.lock().retain(|_, held| held.consumer != consumer);
     }
-
-    /// The stream entries `consumer` holds, for its heartbeat.
-    pub fn entry_ids(&self, consumer: &str) -> Vec<String> {
-        self.lock()
-            .values()
-            .filter(|held| held.consumer == consumer && !held.call.context.entry_id.is_empty())
-            .map(|held| held.call.context.entry_id.clone())
-            .collect()
-    }
 }

@@ -89,6 +89,12 @@ impl Keys {
         self.function(key, &format!("running:{call_id}"))
     }
 
+    /// String with a TTL: who runs the call's execution (the process an execution started
+    /// it in, or its caller when it took the call back to run it itself).
+    pub fn runner(&self, key: &FunctionKey, call_id: &str) -> String {
+        self.function(key, &format!("runner:{call_id}"))
+    }
+
     /// Set of the inbox channels of callers that joined an idempotent call in flight.
     pub fn watchers(&self, key: &FunctionKey, call_id: &str) -> String {
         self.function(key, &format!("watchers:{call_id}"))

@@ -12,6 +12,7 @@ pub mod keys;
 pub mod params;
 pub mod protocol;
 pub mod registry;
+pub mod running;
 pub mod serve;
 
 #[cfg(not(feature = "without-node"))]

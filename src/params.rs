@@ -138,6 +138,7 @@ mod tests {
             workflow_name: String::new(),
             node_name: String::new(),
             max_attempts: 3,
+            start_node: None,
         }
     }
 

@@ -94,6 +94,10 @@ pub struct FunctionDef {
     /// Function trigger taking over the call of a process that died. Then dead letters.
     #[serde(default = "default_max_attempts")]
     pub max_attempts: u32,
+    /// The Function node as n8n describes it (its `INode`): what a caller puts first on the
+    /// stack of an execution it runs in its own process. None: only its trigger runs calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_node: Option<Value>,
 }
 
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
@@ -160,6 +164,17 @@ pub struct Call {
     pub deadline: u64,
     /// The caller's inbox channel.
     pub reply_to: String,
+    /// The n8n execution that made the call, to link the two executions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<ExecutionRef>,
+}
+
+/// An n8n execution, as n8n links a parent and a sub-execution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionRef {
+    pub execution_id: String,
+    pub workflow_id: String,
 }
 
 /// What Return from Function needs to answer a call; travels in `item.json._functionCall`.
@@ -174,6 +189,12 @@ pub struct CallContext {
     pub entry_id: String,
     pub reply_to: String,
     pub deadline: u64,
+    /// Set when the caller runs the call in its own process: who it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runner: Option<String>,
+    /// The caller's execution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<ExecutionRef>,
 }
 
 impl CallContext {
@@ -225,6 +246,9 @@ pub struct Reply {
     pub value: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ReplyError>,
+    /// The function's execution that answered, when n8n recorded one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution: Option<ExecutionRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -237,7 +261,7 @@ pub struct ReplyError {
 
 impl Reply {
     pub fn value(value: Value) -> Self {
-        Self { v: PROTOCOL_VERSION, value: Some(value), error: None }
+        Self { v: PROTOCOL_VERSION, value: Some(value), error: None, execution: None }
     }
 
     pub fn failed(message: impl Into<String>) -> Self {
@@ -253,6 +277,7 @@ impl Reply {
             v: PROTOCOL_VERSION,
             value: None,
             error: Some(ReplyError { message: message.into(), kind: kind.to_string() }),
+            execution: None,
         }
     }
 
@@ -291,6 +316,7 @@ mod tests {
             workflow_name: "Math".into(),
             node_name: "add".into(),
             max_attempts: DEFAULT_MAX_ATTEMPTS,
+            start_node: None,
         }
     }
 
@@ -322,6 +348,8 @@ mod tests {
             entry_id: String::new(),
             reply_to: "inbox".into(),
             deadline: 0,
+            runner: None,
+            parent: None,
         };
         let message = context.check().unwrap_err().to_string();
         assert!(message.contains("Update n8n-nodes-functions"), "{message}");

@@ -63,6 +63,7 @@ mod tests {
             workflow_name: format!("WF {workflow}"),
             node_name: node.into(),
             max_attempts: 3,
+            start_node: None,
         }
     }
 

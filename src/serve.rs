@@ -112,11 +112,13 @@ impl Served {
             return Ok(false);
         }
         let held = held.map(|held| held.call);
+        // A caller may have taken the call back from this execution to run it itself:
+        // `answer_ended` leaves such a call alone.
         let Some(reason) = error.filter(|e| !e.trim().is_empty()) else {
-            return self.backend.answer(context, &Reply::failed(NO_RETURN)).await;
+            return self.backend.answer_ended(context, &Reply::failed(NO_RETURN)).await;
         };
         let Some(call) = held else {
-            return self.backend.answer(context, &Reply::failed(reason)).await;
+            return self.backend.answer_ended(context, &Reply::failed(reason)).await;
         };
         // Answered from another process (in queue mode Return from Function runs on a
         // worker): the caller has its answer, so the call neither runs again nor is dead.
@@ -131,10 +133,10 @@ impl Served {
                 runs => format!("{reason} (it failed {runs} times; the call was moved to the dead letters)"),
             };
             self.backend.dead_letter(&self.key, &entry, &reason).await?;
-            return self.backend.answer(context, &Reply::failed(reason)).await;
+            return self.backend.answer_ended(context, &Reply::failed(reason)).await;
         }
         if self.cancel.is_cancelled() || call.context.deadline <= now_ms() {
-            return self.backend.answer(context, &Reply::failed(reason)).await;
+            return self.backend.answer_ended(context, &Reply::failed(reason)).await;
         }
         let again = IncomingCall { attempt: call.attempt + 1, ..call };
         self.backend.retry(&self.key, &self.consumer, &again.context, again.attempt).await?;
@@ -142,7 +144,7 @@ impl Served {
         if self.handoff.send(again).await.is_err() {
             // Closed meanwhile: the call was not started again, so it fails with this reason.
             self.held.release(&context.call_id);
-            return self.backend.answer(context, &Reply::failed(reason)).await;
+            return self.backend.answer_ended(context, &Reply::failed(reason)).await;
         }
         Ok(false)
     }
@@ -190,6 +192,7 @@ fn to_call(call: &IncomingCall) -> Call {
         items: call.items.clone(),
         deadline: call.context.deadline,
         reply_to: call.context.reply_to.clone(),
+        parent: call.context.parent.clone(),
     }
 }
 
@@ -201,8 +204,9 @@ fn plural(count: u32) -> &'static str {
     }
 }
 
-/// Unique per served function and process; readable in XINFO output.
-fn consumer_name() -> String {
+/// Unique per served function (or engine) and process, "host:pid:random"; readable in
+/// XINFO output, and in timeouts that say where a call was running.
+pub(crate) fn consumer_name() -> String {
     let host = std::fs::read_to_string("/etc/hostname")
         .ok()
         .map(|h| h.trim().to_string())
@@ -242,8 +246,7 @@ impl Consuming {
                     }
                 }
                 _ = heartbeat.tick() => {
-                    let held = this.held.entry_ids(&this.consumer);
-                    if let Ok(beat) = this.backend.beat(&this.key, &this.consumer, &held).await {
+                    if let Ok(beat) = this.backend.beat(&this.key, &this.consumer).await {
                         for entry in beat.reclaimed {
                             if let Some(unstarted) = this.hand_out(entry).await {
                                 leftovers.push(unstarted);
@@ -311,6 +314,8 @@ impl Consuming {
             entry_id: entry.entry_id.clone(),
             reply_to: call.reply_to.clone(),
             deadline: call.deadline,
+            runner: None,
+            parent: call.parent.clone(),
         };
         if call.v > PROTOCOL_VERSION {
             let reason = format!("the call was sent by a newer version of n8n-nodes-functions (protocol {}); update the package on every n8n process", call.v);

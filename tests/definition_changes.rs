@@ -34,6 +34,7 @@ fn greet(parameters: Vec<Param>) -> FunctionDef {
         workflow_name: "Greet".into(),
         node_name: "greet".into(),
         max_attempts: 1,
+        start_node: None,
     }
 }
 
@@ -52,7 +53,7 @@ async fn serve_echo(engine: &Arc<Engine>, def: FunctionDef) -> Arc<n8n_nodes_fun
 
 async fn call(engine: &Arc<Engine>, args: Value) -> Result<Value, String> {
     let items = vec![args.as_object().unwrap().clone()];
-    engine.call(GLOBAL_SCOPE, "greet", items, Duration::from_secs(5), None).await.map_err(|e| e.to_string())
+    engine.call(common::request("greet", items, Duration::from_secs(5))).await.map_err(|e| e.to_string())
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -54,6 +54,7 @@ fn def(name: &str, max_attempts: u32) -> FunctionDef {
         workflow_name: "Test".into(),
         node_name: name.into(),
         max_attempts,
+        start_node: None,
     }
 }
 
@@ -80,7 +81,7 @@ fn answer_all(engine: Arc<Engine>, served: Arc<Served>) -> Arc<Mutex<Vec<u32>>> 
 fn call_in_background(engine: &Arc<Engine>, name: &'static str) -> tokio::task::JoinHandle<Result<Value, EngineError>> {
     let engine = engine.clone();
     tokio::spawn(
-        async move { engine.call(GLOBAL_SCOPE, name, args(json!({"a": 1})), Duration::from_secs(30), None).await },
+        async move { engine.call(common::request(name, args(json!({"a": 1})), Duration::from_secs(30))).await },
     )
 }
 
@@ -140,7 +141,7 @@ async fn entries_that_cannot_run_are_answered_or_dead_lettered_and_the_consumer_
     assert_eq!(expired_reply["error"]["kind"], "timeout");
     assert!(seen.lock().unwrap().is_empty(), "no bad entry may reach the function");
 
-    let value = f.engine.call(GLOBAL_SCOPE, "add", args(json!({"a": 7})), Duration::from_secs(5), None).await.unwrap();
+    let value = f.engine.call(common::request("add", args(json!({"a": 7})), Duration::from_secs(5))).await.unwrap();
     assert_eq!(value, json!({"a": 7, "attempt": 1}));
     served.close().await.unwrap();
 }
@@ -177,7 +178,7 @@ async fn a_failed_execution_runs_again_then_goes_to_the_dead_letters_and_the_cal
         }
     });
     let error =
-        f.engine.call(GLOBAL_SCOPE, "flaky", args(json!({"a": 1})), Duration::from_secs(10), None).await.unwrap_err();
+        f.engine.call(common::request("flaky", args(json!({"a": 1})), Duration::from_secs(10))).await.unwrap_err();
     assert_eq!(
         error,
         EngineError::FunctionFailed(
@@ -204,7 +205,7 @@ async fn an_execution_that_ends_without_returning_is_not_run_again() {
         }
     });
     let error =
-        f.engine.call(GLOBAL_SCOPE, "quiet", args(json!({"a": 1})), Duration::from_secs(10), None).await.unwrap_err();
+        f.engine.call(common::request("quiet", args(json!({"a": 1})), Duration::from_secs(10))).await.unwrap_err();
     assert!(error.to_string().contains("without reaching a Return from Function node"), "{error}");
     assert_eq!(*runs.lock().unwrap(), 1);
     served.close().await.unwrap();
@@ -217,7 +218,7 @@ async fn payloads_over_the_limit_are_refused_naming_the_limit() {
     let _seen = answer_all(f.engine.clone(), served.clone());
     let big = "x".repeat(3000);
     let error =
-        f.engine.call(GLOBAL_SCOPE, "echo", args(json!({"a": big})), Duration::from_secs(5), None).await.unwrap_err();
+        f.engine.call(common::request("echo", args(json!({"a": big})), Duration::from_secs(5))).await.unwrap_err();
     assert_eq!(error.code(), "PAYLOAD_TOO_LARGE");
     assert!(error.to_string().contains("over the limit of 2000 bytes (N8N_FUNCTIONS_MAX_PAYLOAD_BYTES)"), "{error}");
     served.close().await.unwrap();
@@ -251,7 +252,7 @@ async fn after_redis_restarts_calls_flow_again_without_extra_connections_or_cons
     let _seen = answer_all(engine.clone(), served.clone());
     let call = |a: i64| {
         let engine = engine.clone();
-        async move { engine.call(GLOBAL_SCOPE, "add", args(json!({"a": a})), Duration::from_secs(5), None).await }
+        async move { engine.call(common::request("add", args(json!({"a": a})), Duration::from_secs(5))).await }
     };
     assert_eq!(call(1).await.unwrap()["a"], 1);
     let mut admin = redis::Client::open(url.as_str()).unwrap().get_multiplexed_async_connection().await.unwrap();
@@ -288,7 +289,7 @@ async fn answered_calls_leave_only_an_answer_that_expires() {
     let served = Arc::new(f.engine.serve(def("add", 3)).await.unwrap());
     let _seen = answer_all(f.engine.clone(), served.clone());
     for a in 0..20 {
-        f.engine.call(GLOBAL_SCOPE, "add", args(json!({"a": a})), Duration::from_secs(5), None).await.unwrap();
+        f.engine.call(common::request("add", args(json!({"a": a})), Duration::from_secs(5))).await.unwrap();
     }
     let calls = format!("{}fn:{{__global__/add}}:calls", f.prefix);
     assert_eq!(xlen(&mut f.redis, &calls).await, 0, "answered entries are deleted from the stream");
@@ -311,12 +312,12 @@ async fn a_calls_stream_deleted_under_a_served_function_comes_back_with_the_next
     let served = Arc::new(f.engine.serve(def("add", 3)).await.unwrap());
     let _seen = answer_all(f.engine.clone(), served.clone());
     assert_eq!(
-        f.engine.call(GLOBAL_SCOPE, "add", args(json!({"a": 1})), Duration::from_secs(5), None).await.unwrap()["a"],
+        f.engine.call(common::request("add", args(json!({"a": 1})), Duration::from_secs(5))).await.unwrap()["a"],
         1
     );
     let calls = format!("{}fn:{{__global__/add}}:calls", f.prefix);
     let _: i64 = redis::cmd("DEL").arg(&calls).query_async(&mut f.redis).await.unwrap();
-    let answer = f.engine.call(GLOBAL_SCOPE, "add", args(json!({"a": 2})), Duration::from_secs(10), None).await;
+    let answer = f.engine.call(common::request("add", args(json!({"a": 2})), Duration::from_secs(10))).await;
     assert_eq!(answer.unwrap()["a"], 2, "the call after the stream was deleted is answered");
     served.close().await.unwrap();
 }
@@ -347,7 +348,7 @@ async fn returns_then_fails(answered_elsewhere: bool) {
         }
     });
     let value =
-        f.engine.call(GLOBAL_SCOPE, "returns-then-fails", args(json!({"a": 1})), Duration::from_secs(5), None).await;
+        f.engine.call(common::request("returns-then-fails", args(json!({"a": 1})), Duration::from_secs(5))).await;
     assert_eq!(value.unwrap(), json!({"ok": 1}));
     assert!(eventually(Duration::from_secs(2), async || reports.lock().unwrap().len() == 1).await);
     assert_eq!(*reports.lock().unwrap(), vec![false], "the failure answered nothing: the call had its answer");
@@ -367,7 +368,7 @@ async fn calls_keep_flowing_after_redis_forgets_the_scripts() {
     let engine = Arc::new(Engine::new(config::resolve(&options, |_| None).unwrap()).unwrap());
     let served = Arc::new(engine.serve(def("add", 3)).await.unwrap());
     let _seen = answer_all(engine.clone(), served.clone());
-    let call = |a: i64| engine.call(GLOBAL_SCOPE, "add", args(json!({"a": a})), Duration::from_secs(5), None);
+    let call = |a: i64| engine.call(common::request("add", args(json!({"a": a})), Duration::from_secs(5)));
     assert_eq!(call(1).await.unwrap()["a"], 1);
     let mut admin = redis::Client::open(url.as_str()).unwrap().get_multiplexed_async_connection().await.unwrap();
     let _: () = redis::cmd("SCRIPT").arg("FLUSH").query_async(&mut admin).await.unwrap();

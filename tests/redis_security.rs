@@ -31,6 +31,7 @@ fn echo() -> FunctionDef {
         workflow_name: "Security".into(),
         node_name: "echo".into(),
         max_attempts: 1,
+        start_node: None,
     }
 }
 
@@ -46,8 +47,7 @@ async fn round_trip(engine: &Arc<Engine>) -> Result<Value, String> {
         }
     });
     let items = vec![json!({"word": "hello"}).as_object().unwrap().clone()];
-    let result =
-        engine.call(GLOBAL_SCOPE, "echo", items, Duration::from_secs(5), None).await.map_err(|e| e.to_string());
+    let result = engine.call(common::request("echo", items, Duration::from_secs(5))).await.map_err(|e| e.to_string());
     served.close().await.map_err(|e| e.to_string())?;
     result
 }
@@ -107,7 +107,7 @@ async fn key_prefixes_keep_deployments_sharing_one_redis_apart() {
     assert_eq!(blue.list(None).await.unwrap().len(), 1);
     assert!(green.list(None).await.unwrap().is_empty());
     let items = vec![json!({}).as_object().unwrap().clone()];
-    let error = green.call(GLOBAL_SCOPE, "echo", items, Duration::from_secs(2), None).await.unwrap_err();
+    let error = green.call(common::request("echo", items, Duration::from_secs(2))).await.unwrap_err();
     assert_eq!(error.code(), "FUNCTION_NOT_FOUND");
     served.close().await.unwrap();
 }

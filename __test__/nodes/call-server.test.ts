@@ -4,7 +4,7 @@
  */
 import type { IRun } from 'n8n-workflow';
 
-import { BUSY_TESTING_MESSAGE, CallServer, type CallSource } from '../../nodes/Function/call-server';
+import { CallServer, type CallSource } from '../../nodes/Function/call-server';
 import type { IncomingCall } from '../../nodes/shared/addon-types';
 import type { Served } from '../../nodes/shared/client';
 import { type Deferred, GLOBAL, createDeferredPromise, functions, outcome, run, useBackend } from './n8n-context';
@@ -37,7 +37,6 @@ afterEach(async () => {
 });
 
 interface SetUp {
-	oneCallOnly?: boolean;
 	/** Every execution ends at once (without reaching Return from Function). */
 	endAtOnce?: boolean;
 	source?: (served: Served) => CallSource;
@@ -59,7 +58,6 @@ async function setUp(options: SetUp = {}) {
 			return await execution.promise;
 		},
 		failUnanswered: async (context, message) => await functions().fail(context, message),
-		oneCallOnly: options.oneCallOnly ?? false,
 		onFatal: (error) => fatal.resolve(error),
 		log: quietLog,
 	});
@@ -139,30 +137,6 @@ describe('the Function trigger call loop', () => {
 		await executionsStarted(1);
 		executions.get('unreported')!.resolve(run('error', { message: 'boom', node: 'Code' }));
 		expect(await unreported).toMatchObject({ error: { message: `Function 'probe' failed: boom (node "Code")` } });
-	});
-
-	it('runs only the first call when testing in the editor and refuses the others', async () => {
-		const { server, executions, executionsStarted } = await setUp({ oneCallOnly: true });
-		const calls = new Map(['one', 'two', 'three'].map((tag) => [tag, call(tag)]));
-		await functions().describe(GLOBAL, 'probe');
-		server.start();
-		await executionsStarted(1);
-		const [[first, execution]] = [...executions];
-		execution.resolve(run('success'));
-		await server.settled();
-		await server.close();
-		expect(await calls.get(first)).toMatchObject({ error: { message: ENDED_WITHOUT_RETURN } });
-		expect(executions.size).toBe(1);
-
-		// The calls that reached the loop with the first were refused at once; any that came
-		// after it went back to the function when the test ended, for the next trigger.
-		const next = await setUp({ endAtOnce: true });
-		next.server.start();
-		for (const tag of [...calls.keys()].filter((other) => other !== first)) {
-			const result = await calls.get(tag);
-			const expected = next.executions.has(tag) ? ENDED_WITHOUT_RETURN : `Function 'probe' failed: ${BUSY_TESTING_MESSAGE}`;
-			expect(result).toMatchObject({ error: { message: expected } });
-		}
 	});
 
 	it('hands a failing next() to n8n as a trigger error', async () => {

@@ -2,11 +2,12 @@
  * The Function trigger against the real addon (memory backend): what it registers, what it
  * emits for a call, and how the end of an execution reaches the caller.
  */
+import { itemsOfCall } from '../../nodes/Function/items-of-call';
 import type { CallContext } from '../../nodes/shared/addon-types';
 import {
 	GLOBAL,
-	RunningFunction,
 	finish,
+	functionStep,
 	functions,
 	outcome,
 	returnFromFunction,
@@ -94,22 +95,61 @@ describe('the Function trigger', () => {
 		});
 	});
 
-	it("in the editor, takes a call only once n8n listens, through n8n's replaced emit", async () => {
-		const add = await new RunningFunction({ mode: 'manual' }).start();
-		expect(await functions().describe(GLOBAL, 'add')).toMatchObject({ live: true });
-		const call = functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20_000 });
+	it("in the editor's test run, serves the function for one call and hands its items on", async () => {
+		const test = functionStep({ mode: 'manual' });
 		await functions().describe(GLOBAL, 'add');
-		expect(add.emissions).toHaveLength(0);
+		const call = outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20_000 }));
+		const items = await test.output;
+		expect(items).toEqual([{ json: { a: 1, b: 1, _functionCall: expect.objectContaining({ function: '__global__/add' }) } }]);
+		// The test serves one call only: later calls find no running trigger.
+		expect(await functions().describe(GLOBAL, 'add')).toMatchObject({ live: false });
 
-		// n8n swaps in its manual emit, then starts listening.
-		const manual = new RunningFunction();
-		add.context.emit = manual.context.emit;
-		await add.response!.manualTriggerFunction!();
-		const emission = await manual.emission();
-		expect(emission.items).toEqual([{ json: { a: 1, b: 1, _functionCall: expect.objectContaining({ function: '__global__/add' }) } }]);
-		await returnFromFunction({ items: emission.items, parameters: { respondWith: 'jsonValue', value: { tested: true } } });
-		finish(emission);
+		// The test run ends without Return from Function: the caller hears so at once.
+		await Promise.all(test.recorded.onFinish.map((handler) => handler()));
+		expect(await call).toMatchObject({ error: { message: ENDED_WITHOUT_RETURN } });
+	});
+
+	it("in the editor's test run, the run's Return from Function answers the call", async () => {
+		const test = functionStep({ mode: 'manual' });
+		await functions().describe(GLOBAL, 'add');
+		const call = functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 2 }], timeoutMs: 20_000 });
+		const items = await test.output;
+		await returnFromFunction({ items, parameters: { respondWith: 'jsonValue', value: { tested: true } } });
+		await Promise.all(test.recorded.onFinish.map((handler) => handler()));
 		expect(await call).toEqual({ tested: true });
-		expect(add.emissions).toHaveLength(0);
+	});
+
+	it('first in an execution of a call, claims the call and passes its items on, linked to the caller', async () => {
+		const add = await startFunction();
+		const parent = { executionId: 'exec7', workflowId: 'wfCaller' };
+		const call = functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 4 }], parent });
+		const emission = await add.emission();
+		const step = functionStep({ items: emission.items });
+		expect(await step.output).toEqual(emission.items);
+		expect(step.recorded.metadata).toEqual({ parentExecution: parent });
+		await returnFromFunction({ items: emission.items });
+		finish(emission);
+		expect(await call).toEqual({ a: 4, b: 1 });
+	});
+
+	it("runs nothing for a call its caller took back to run itself, and says so", async () => {
+		const add = await startFunction();
+		// The caller waits 100 ms for an execution to start its call, then runs it itself.
+		const outgoing = functions().begin({ scope: GLOBAL, name: 'add', items: [{ a: 6 }] }, { remoteLimit: 10, takeBackAfterMs: 100 });
+		const taken = await outgoing.next();
+		expect(taken).toMatchObject({ done: false, workflowId: 'wfMath', startNode: expect.objectContaining({ name: 'add' }) });
+
+		// The trigger's execution gets a worker slot only now.
+		const late = functionStep({ items: (await add.emission()).items });
+		expect(await late.output).toEqual([]);
+		expect(late.recorded.hints).toEqual([expect.objectContaining({ message: expect.stringContaining('its caller ran it in its own process') })]);
+
+		// The caller's own run: the Function node starts it, Return from Function answers it.
+		const own = functionStep({ items: itemsOfCall(taken.run!), mode: 'integrated' });
+		const ownItems = await own.output;
+		expect(ownItems).toHaveLength(1);
+		expect(own.recorded.metadata).toEqual({});
+		await returnFromFunction({ items: ownItems });
+		expect(await outgoing.ran()).toEqual({ done: true, value: { a: 6, b: 1 } });
 	});
 });

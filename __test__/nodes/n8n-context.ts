@@ -9,8 +9,10 @@ import type {
 	INode,
 	INodeExecutionData,
 	IRun,
+	ITaskMetadata,
 	ITriggerFunctions,
 	ITriggerResponse,
+	NodeExecutionHint,
 } from 'n8n-workflow';
 
 import { CallFunction } from '../../nodes/CallFunction/CallFunction.node';
@@ -188,12 +190,15 @@ type Parameters = Record<string, unknown>;
 interface ExecuteSetup {
 	node: INode;
 	items: INodeExecutionData[];
+	mode?: 'trigger' | 'manual' | 'integrated';
 	/** A value, or a function of the item index for what n8n evaluates per item. */
 	parameters: Parameters;
 	workflow?: Workflow;
 	continueOnFail?: boolean;
 	/** Nodes before this one, with the first item each output in this execution (none: it did not run). */
 	upstream?: Array<{ node: INode; first?: INodeExecutionData }>;
+	executionId?: string;
+	recorded?: Recorded;
 }
 
 function executeContext(setup: ExecuteSetup): IExecuteFunctions {
@@ -223,8 +228,48 @@ function executeContext(setup: ExecuteSetup): IExecuteFunctions {
 		getCredentials: async () => {
 			throw new Error('this node has no credential');
 		},
+		getMode: () => setup.mode ?? 'trigger',
+		getExecutionId: () => setup.executionId ?? 'exec1',
+		setMetadata: (metadata: ITaskMetadata) => Object.assign(setup.recorded?.metadata ?? {}, metadata),
+		addExecutionHints: (...hints: NodeExecutionHint[]) => setup.recorded?.hints.push(...hints),
+		onExecutionCancellation: (handler: () => unknown) => setup.recorded?.onCancel.push(handler),
+		onExecutionFinish: (handler: () => unknown) => setup.recorded?.onFinish.push(handler),
 		logger: silentLogger,
 	} as unknown as IExecuteFunctions;
+}
+
+/** What a node's execute() told n8n besides its output. */
+export interface Recorded {
+	metadata: ITaskMetadata;
+	hints: NodeExecutionHint[];
+	onCancel: Array<() => unknown>;
+	onFinish: Array<() => unknown>;
+}
+
+function recorder(): Recorded {
+	return { metadata: {}, hints: [], onCancel: [], onFinish: [] };
+}
+
+export interface FunctionStepSetup {
+	/** The execution's input: a call's items, or none ([{json: {}}], the editor's test run). */
+	items?: INodeExecutionData[];
+	mode?: 'trigger' | 'manual' | 'integrated';
+	parameters?: Record<string, unknown>;
+}
+
+/** Runs the Function node as the first node of an execution (its execute()). */
+export function functionStep(setup: FunctionStepSetup = {}): { output: Promise<INodeExecutionData[]>; recorded: Recorded } {
+	const recorded = recorder();
+	const context = executeContext({
+		items: setup.items ?? [{ json: {} }],
+		mode: setup.mode,
+		node: node('add', TRIGGER_TYPE),
+		parameters: { ...ADD_PARAMETERS, ...setup.parameters },
+		workflow: { id: 'wfMath', name: 'Math' },
+		recorded,
+	});
+	const output = new FunctionTrigger().execute.call(context).then(([items]) => items);
+	return { output, recorded };
 }
 
 export interface CallSetup {

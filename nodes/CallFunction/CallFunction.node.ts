@@ -16,6 +16,7 @@ import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/node-error';
 import { type Arguments, type MappedParameter, argumentsFromFields, argumentsFromJson, assertSendable } from './arguments';
 import { type CallOptions, placementOf, timeoutMsOf } from './call-options';
+import { makeCall } from './make-call';
 import { callFunctionProperties } from './properties';
 import { type ResultPlacement, errorItem, outputForBatch, outputForItem } from './result-items';
 import { getParameterFields, searchFunctions, searchWorkflows } from './search-methods';
@@ -71,7 +72,7 @@ async function callForEachItem(
 		requests.map(async (request, index): Promise<INodeExecutionData[] | NodeError> => {
 			if (request instanceof Error) return request;
 			try {
-				return outputForItem(items[index], index, await functions.call(request), placement);
+				return outputForItem(items[index], index, await makeCall(context, functions, request), placement);
 			} catch (error) {
 				return toNodeError(node, error, index);
 			}
@@ -93,7 +94,7 @@ async function callOnceWithAllItems(
 	try {
 		const request = readRequest(context, 0, timeoutMs);
 		request.items = items.map((_, index) => (index === 0 ? request.items[0] : readArguments(context, index)));
-		return outputForBatch(items, await functions.call(request), placement);
+		return outputForBatch(items, await makeCall(context, functions, request), placement);
 	} catch (error) {
 		const nodeError = toNodeError(context.getNode(), error);
 		if (!context.continueOnFail()) throw nodeError;

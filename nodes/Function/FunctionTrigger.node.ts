@@ -1,6 +1,7 @@
 // The Function trigger: registers a named function and starts one execution per call.
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type {
+	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -9,21 +10,16 @@ import type {
 	ITriggerResponse,
 } from 'n8n-workflow';
 
-import type { IncomingCall } from '../shared/addon-types';
-import { FUNCTION_CALL_FIELD } from '../shared/call-context';
 import { getFunctions } from '../shared/client';
 import { optionalRedisCredential } from '../shared/credential';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/node-error';
 import { CallServer } from './call-server';
-import { type FunctionScopeSetting, type ParameterRow, buildFunctionDefinition } from './definition';
+import { listenForOneCall } from './editor-test';
+import { itemsOfCall } from './items-of-call';
 import { functionTriggerProperties } from './properties';
-
-/** The items of the execution a call starts: one per argument set, each carrying the call. */
-function itemsOfCall(call: IncomingCall): INodeExecutionData[] {
-	const argumentSets = call.items.length > 0 ? call.items : [{}];
-	return argumentSets.map((args) => ({ json: { ...args, [FUNCTION_CALL_FIELD]: { ...call.context } } }));
-}
+import { readFunctionDefinition } from './read-definition';
+import { startOfCall } from './start-of-call';
 
 export class FunctionTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -47,6 +43,7 @@ export class FunctionTrigger implements INodeType {
 		credentialTest: { functionsRedisConnectionTest },
 	};
 
+	/** Serves the function while its workflow is active: one execution per call. */
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const node = this.getNode();
 		const workflow = this.getWorkflow();
@@ -60,15 +57,10 @@ export class FunctionTrigger implements INodeType {
 
 		let server: CallServer;
 		try {
-			const definition = buildFunctionDefinition({
-				functionName: this.getNodeParameter('functionName', '') as string,
-				functionDescription: this.getNodeParameter('functionDescription', '') as string,
-				scope: this.getNodeParameter('scope', 'local') as FunctionScopeSetting,
-				parameters: (this.getNodeParameter('parameters.parameter', []) as ParameterRow[]) ?? [],
-				nodeName: node.name,
+			const definition = readFunctionDefinition((name, fallback) => this.getNodeParameter(name, fallback), {
+				node,
 				workflowId: workflow.id,
 				workflowName: workflow.name,
-				maxAttempts: (this.getNodeParameter('options', {}) as { maxAttempts?: number }).maxAttempts,
 			});
 			const functions = await getFunctions(this);
 			const served = await functions.serve(definition);
@@ -77,7 +69,6 @@ export class FunctionTrigger implements INodeType {
 				nodeName: node.name,
 			});
 
-			// `this.emit` is looked up at each call: in manual mode n8n replaces it after trigger() returns.
 			const context = this;
 			server = new CallServer({
 				source: served,
@@ -87,7 +78,6 @@ export class FunctionTrigger implements INodeType {
 					return await done.promise;
 				},
 				failUnanswered: async (callContext, message) => await functions.fail(callContext, message),
-				oneCallOnly: this.getMode() === 'manual',
 				onFatal: (error) => context.emitError(toNodeError(node, error)),
 				log: this.logger,
 			});
@@ -95,16 +85,28 @@ export class FunctionTrigger implements INodeType {
 			throw toNodeError(node, error);
 		}
 
-		const closeFunction = async () => {
-			await server.close();
-			this.logger.debug(`Function of node "${node.name}" stopped`, { workflowId: workflow.id });
-		};
-
-		if (this.getMode() === 'manual') {
-			// Start taking calls only once n8n listens: it swaps in its manual emit after trigger() returns.
-			return { closeFunction, manualTriggerFunction: async () => server.start() };
-		}
 		server.start();
-		return { closeFunction };
+		return {
+			closeFunction: async () => {
+				await server.close();
+				this.logger.debug(`Function of node "${node.name}" stopped`, { workflowId: workflow.id });
+			},
+		};
+	}
+
+	/**
+	 * The first step of an execution: claims the call it runs. In the editor's test run
+	 * (no call yet), serves the function for one call.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		try {
+			const functions = await getFunctions(this);
+			if (this.getMode() === 'manual' && !this.getInputData().some((item) => item.json._functionCall)) {
+				return await listenForOneCall(this, functions);
+			}
+			return await startOfCall(this, functions);
+		} catch (error) {
+			throw toNodeError(this.getNode(), error);
+		}
 	}
 }

@@ -23,21 +23,14 @@ export interface CallServerOptions {
 	source: CallSource;
 	/** Starts the call's execution; settles when it ends (n8n's done promise). */
 	runCall(call: IncomingCall): Promise<IRun | undefined>;
-	/**
-	 * Answers a call with an error unless something already answered it: a call refused
-	 * in the editor, or one the served function could no longer report.
-	 */
+	/** Answers a call with an error unless something already answered it: one the served function could no longer report. */
 	failUnanswered(context: CallContext, message: string): Promise<unknown>;
-	/** Editor test ("listen for test event"): run the first call only. */
-	oneCallOnly: boolean;
 	/** next() failed for good: n8n should restart the trigger. */
 	onFatal(error: unknown): void;
 	log: CallServerLog;
 }
 
 export const NO_RETURN_MESSAGE = "The function's execution ended without reaching Return from Function";
-export const BUSY_TESTING_MESSAGE =
-	'The function was being tested in the editor, which runs one call only, and another call arrived at the same time. Call it again.';
 
 export class CallServer {
 	private loop: Promise<void> | undefined;
@@ -66,7 +59,7 @@ export class CallServer {
 	}
 
 	private async takeCalls(): Promise<void> {
-		const { source, oneCallOnly, log } = this.options;
+		const { source, log } = this.options;
 		while (!this.closing) {
 			let calls: IncomingCall[];
 			try {
@@ -77,34 +70,19 @@ export class CallServer {
 			}
 			if (calls.length === 0) return;
 			log.debug(`Function received ${calls.length} call(s)`);
-
-			if (oneCallOnly) {
-				const [first, ...others] = calls;
-				this.track(first);
-				for (const other of others) this.track(other, BUSY_TESTING_MESSAGE);
-				return;
-			}
 			for (const call of calls) this.track(call);
 		}
 	}
 
-	/** Runs the call (or refuses it with `refusal`) and reports how its execution ended. */
-	private track(call: IncomingCall, refusal?: string): void {
-		const handled = refusal
-			? this.refuse(call.context, refusal)
-			: this.runAndObserve(call).then(async (result) => {
-					if (result.ended) await this.report(call.context, result.error);
-				});
+	/** Runs the call and reports how its execution ended. */
+	private track(call: IncomingCall): void {
+		const handled = this.runAndObserve(call).then(async (result) => {
+			if (result.ended) await this.report(call.context, result.error);
+		});
 		const report = handled
 			.catch((error: unknown) => this.options.log.warn(`Call ${call.context.callId} was not reported: ${errorMessage(error)}`))
 			.finally(() => this.pending.delete(report));
 		this.pending.add(report);
-	}
-
-	/** Answers a call this trigger will not run: no execution failed, so it must not run again. */
-	private async refuse(context: CallContext, message: string): Promise<void> {
-		await this.options.failUnanswered(context, message);
-		await this.report(context, undefined);
 	}
 
 	private runAndObserve(call: IncomingCall): Promise<ExecutionOutcome> {

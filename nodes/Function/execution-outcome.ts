@@ -63,3 +63,8 @@ export function outcomeOfRun(run: IRun | undefined): ExecutionOutcome {
 export function outcomeOfRejection(reason: unknown): ExecutionOutcome {
 	return { ended: true, error: errorMessage(reason) };
 }
+
+/** Why an execution failed, from the error n8n threw for it (a sub-execution's failing node). */
+export function failureOf(error: unknown): string {
+	return describeError(error as ErrorLike) ?? errorMessage(error);
+}

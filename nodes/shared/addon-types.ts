@@ -2,15 +2,22 @@
 export type {
 	CallContext,
 	CallRequest,
+	CallStep,
 	ClientOptions,
+	ExecutionRef,
 	FunctionDefinition,
 	FunctionInfo,
 	FunctionsClient,
 	IncomingCall,
+	OutgoingCall,
 	ParameterSpec,
 	RedisCredential,
+	RunHere,
 	ServedFunction,
 } from '../../index';
+
+/** What an execution learns when it starts the call it was started for. */
+export type StartOutcome = 'run' | 'elsewhere' | 'answered';
 
 /** The whole module exported by the package root's index.js. */
 export type AddonModule = typeof import('../../index');

@@ -6,13 +6,17 @@ import { loadAddon } from './addon';
 import type {
 	CallContext,
 	CallRequest,
+	CallStep,
 	ClientOptions,
 	FunctionDefinition,
 	FunctionInfo,
 	FunctionsClient,
 	IncomingCall,
+	OutgoingCall,
 	RedisCredential,
+	RunHere,
 	ServedFunction,
+	StartOutcome,
 } from './addon-types';
 import { readOptionalCredential } from './credential';
 import { toFunctionsError, withFunctionsErrors } from './functions-error';
@@ -38,6 +42,19 @@ export class Served {
 	}
 }
 
+/** A call this process may be asked to run itself; see OutgoingCall in index.d.ts. */
+export class Outgoing {
+	constructor(private readonly raw: OutgoingCall) {}
+
+	async next(): Promise<CallStep> {
+		return await withFunctionsErrors(this.raw.next());
+	}
+
+	async ran(error?: string): Promise<CallStep> {
+		return await withFunctionsErrors(this.raw.ran(error));
+	}
+}
+
 /** One connection setting's client; see FunctionsClient in index.d.ts. */
 export class Functions {
 	constructor(private readonly raw: FunctionsClient) {}
@@ -58,6 +75,18 @@ export class Functions {
 
 	async call(request: CallRequest): Promise<unknown> {
 		return (await withFunctionsErrors(this.raw.call(request))) as unknown;
+	}
+
+	begin(request: CallRequest, runHere?: RunHere): Outgoing {
+		try {
+			return new Outgoing(this.raw.begin(request, runHere));
+		} catch (error) {
+			throw toFunctionsError(error);
+		}
+	}
+
+	async start(context: CallContext): Promise<StartOutcome> {
+		return (await withFunctionsErrors(this.raw.start(context))) as StartOutcome;
 	}
 
 	async respond(context: CallContext, value: unknown): Promise<boolean> {

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use tokio::sync::{oneshot, Notify};
 use tokio_util::sync::CancellationToken;
 
-use super::{Backend, Beat, Delivered, GaveUp, Reader, Sent, Waiting};
+use super::{Backend, Beat, Delivered, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
 use crate::config::Settings;
 use crate::error::Result;
 use crate::keys::FunctionKey;
@@ -29,6 +29,8 @@ struct State {
     waiters: HashMap<String, Vec<oneshot::Sender<Reply>>>,
     /// Idempotent calls sent and not answered.
     running: std::collections::HashSet<String>,
+    /// Who runs a call's execution, by call id: the runner that started it, or its caller.
+    runners: HashMap<String, String>,
     /// Stored answers by call id, with the order they expire in.
     replies: HashMap<String, Reply>,
     expiry: VecDeque<(Instant, String)>,
@@ -76,6 +78,11 @@ impl MemoryBackend {
     }
 }
 
+/// Whether a runner is a caller running its own call (`call::caller_runner`).
+fn is_caller(runner: &str) -> bool {
+    runner.starts_with(crate::call::CALLER_RUNNER_PREFIX)
+}
+
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     // A panic elsewhere must not take every later call down with it.
     state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -100,6 +107,7 @@ impl State {
         self.replies.insert(call_id.to_string(), reply.clone());
         self.expiry.push_back((now + ttl, call_id.to_string()));
         self.running.remove(call_id);
+        self.runners.remove(call_id);
         for waiter in self.waiters.remove(call_id).unwrap_or_default() {
             let _ = waiter.send(reply.clone());
         }
@@ -159,7 +167,15 @@ impl Backend for MemoryBackend {
         Ok("memory".into())
     }
 
-    async fn send(&self, key: &FunctionKey, call: &Call, _json: &str, version: &str, idempotent: bool) -> Result<Sent> {
+    async fn send(
+        &self,
+        key: &FunctionKey,
+        call: &Call,
+        _json: &str,
+        version: &str,
+        idempotent: bool,
+        placement: Placement<'_>,
+    ) -> Result<Sent> {
         let mut state = self.state();
         let Some(function) = state.functions.get_mut(key) else { return Ok(Sent::Missing) };
         let Some((def, current)) = &function.def else { return Ok(Sent::Missing) };
@@ -174,20 +190,19 @@ impl Backend for MemoryBackend {
             if let Some(stored) = state.replies.get(&call.id) {
                 return Ok(Sent::Answered(stored.clone()));
             }
-            let (tx, rx) = oneshot::channel();
-            state.waiters.entry(call.id.clone()).or_default().push(tx);
-            if !state.running.insert(call.id.clone()) {
-                return Ok(Sent::Joined { reply: rx });
-            }
-            let function = state.function(key);
-            function.queue.push_back(call.clone());
-            function.arrived.notify_one();
-            return Ok(Sent::Queued { entry_id: String::new(), reply: rx });
         }
-        function.queue.push_back(call.clone());
-        function.arrived.notify_one();
         let (tx, rx) = oneshot::channel();
         state.waiters.entry(call.id.clone()).or_default().push(tx);
+        if idempotent && !state.running.insert(call.id.clone()) {
+            return Ok(Sent::Joined { reply: rx });
+        }
+        if let Placement::Here { runner } = placement {
+            state.runners.insert(call.id.clone(), runner.to_string());
+            return Ok(Sent::Here { reply: rx });
+        }
+        let function = state.function(key);
+        function.queue.push_back(call.clone());
+        function.arrived.notify_one();
         Ok(Sent::Queued { entry_id: String::new(), reply: rx })
     }
 
@@ -203,8 +218,9 @@ impl Backend for MemoryBackend {
         if let Some(reply) = state.replies.get(&call.id) {
             return Ok(GaveUp::Answered(reply.clone()));
         }
+        let runner = state.runners.get(&call.id).cloned();
         if who == Waiting::Joined {
-            return Ok(GaveUp::TimedOut { picked_up: true });
+            return Ok(GaveUp::TimedOut { picked_up: true, runner });
         }
         let function = state.function(key);
         let queued = function.queue.iter().position(|c| c.id == call.id);
@@ -219,7 +235,41 @@ impl Backend for MemoryBackend {
         } else if queued.is_some() {
             state.running.remove(&call.id);
         }
-        Ok(GaveUp::TimedOut { picked_up: queued.is_none() })
+        Ok(GaveUp::TimedOut { picked_up: queued.is_none(), runner })
+    }
+
+    async fn take_back(&self, key: &FunctionKey, call: &Call, _entry_id: &str, runner: &str) -> Result<TakeBack> {
+        let mut state = self.state();
+        if let Some(reply) = state.replies.get(&call.id) {
+            return Ok(TakeBack::Answered(reply.clone()));
+        }
+        if let Some(current) = state.runners.get(&call.id) {
+            return Ok(TakeBack::Started { runner: current.clone() });
+        }
+        let function = state.function(key);
+        function.queue.retain(|queued| queued.id != call.id);
+        function.taken.remove(&call.id);
+        state.runners.insert(call.id.clone(), runner.to_string());
+        Ok(TakeBack::Taken)
+    }
+
+    async fn start(&self, context: &CallContext, runner: &str) -> Result<Start> {
+        let mut state = self.state();
+        if state.replies.contains_key(&context.call_id) {
+            return Ok(Start::Answered);
+        }
+        // One process: a runner never dies alone, so one that has the call keeps it.
+        match state.runners.get(&context.call_id) {
+            Some(current) if current != runner => Ok(Start::Elsewhere),
+            _ => {
+                state.runners.insert(context.call_id.clone(), runner.to_string());
+                Ok(Start::Run)
+            }
+        }
+    }
+
+    async fn keep(&self, _key: &FunctionKey, _runner: &str, entry_ids: &[String]) -> Result<Vec<String>> {
+        Ok(entry_ids.to_vec())
     }
 
     async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
@@ -228,6 +278,14 @@ impl Backend for MemoryBackend {
             state.function(&key).taken.remove(&context.call_id);
         }
         Ok(state.store(&context.call_id, reply, self.settings.reply_ttl))
+    }
+
+    async fn answer_ended(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
+        let taken_back = self.state().runners.get(&context.call_id).is_some_and(|runner| is_caller(runner));
+        if taken_back {
+            return Ok(false);
+        }
+        self.answer(context, reply).await
     }
 
     async fn is_answered(&self, context: &CallContext) -> Result<bool> {
@@ -239,7 +297,7 @@ impl Backend for MemoryBackend {
         Ok(())
     }
 
-    async fn beat(&self, key: &FunctionKey, consumer: &str, _held: &[String]) -> Result<Beat> {
+    async fn beat(&self, key: &FunctionKey, consumer: &str) -> Result<Beat> {
         let now = now_ms();
         let mut state = self.state();
         let function = state.function(key);

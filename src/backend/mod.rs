@@ -25,10 +25,23 @@ pub struct Delivered {
     pub attempt: u32,
 }
 
+/// Who runs a call: a Function trigger (through the function's stream) or its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement<'a> {
+    /// Queued in the function's stream for its Function triggers.
+    Queue,
+    /// Not queued: the caller runs it in its own process, as `runner`.
+    Here { runner: &'a str },
+}
+
 /// The outcome of sending a call.
 pub enum Sent {
     Queued {
         entry_id: String,
+        reply: oneshot::Receiver<Reply>,
+    },
+    /// Registered for the caller to run (`Placement::Here`).
+    Here {
         reply: oneshot::Receiver<Reply>,
     },
     /// Idempotent: a call with the same key is in flight; this waits for its answer.
@@ -72,8 +85,31 @@ impl Waiting {
 pub enum GaveUp {
     /// An answer arrived at the last moment.
     Answered(Reply),
-    /// No answer; `picked_up` tells whether a Function trigger ever took the call.
-    TimedOut { picked_up: bool },
+    /// No answer; `picked_up` tells whether a Function trigger ever took the call, and
+    /// `runner` which process was running its execution, if one had started.
+    TimedOut { picked_up: bool, runner: Option<String> },
+}
+
+/// What a caller learns when it asks for its queued call back.
+pub enum TakeBack {
+    /// Nobody started it: it is the caller's to run, and no trigger's execution will.
+    Taken,
+    /// An execution started it (`runner` names where); the caller keeps waiting.
+    Started {
+        runner: String,
+    },
+    Answered(Reply),
+}
+
+/// What an execution learns when it starts a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// This execution runs the call.
+    Run,
+    /// Another runs it: the caller took it back, or another execution holds it.
+    Elsewhere,
+    /// It has its answer already (answered, or its caller gave up).
+    Answered,
 }
 
 /// What a heartbeat brings back.
@@ -103,7 +139,26 @@ pub trait Backend: Send + Sync {
     /// Sends `call` (`json` is its serialized form) if the stored definition still has
     /// `version`. The reply waiter is in place before the call can be seen. An
     /// `idempotent` call whose id is in flight or answered is not sent again.
-    async fn send(&self, key: &FunctionKey, call: &Call, json: &str, version: &str, idempotent: bool) -> Result<Sent>;
+    async fn send(
+        &self,
+        key: &FunctionKey,
+        call: &Call,
+        json: &str,
+        version: &str,
+        idempotent: bool,
+        placement: Placement<'_>,
+    ) -> Result<Sent>;
+
+    /// The caller takes its queued call back to run it as `runner`, unless an execution
+    /// started it already. A taken call leaves the stream: no trigger's execution runs it.
+    async fn take_back(&self, key: &FunctionKey, call: &Call, entry_id: &str, runner: &str) -> Result<TakeBack>;
+
+    /// An execution started by a Function trigger begins to run the call, in the process
+    /// whose executions hold their calls as `runner`.
+    async fn start(&self, context: &CallContext, runner: &str) -> Result<Start>;
+
+    /// Keeps the calls `runner` runs from looking abandoned; returns the entries it still holds.
+    async fn keep(&self, key: &FunctionKey, runner: &str, entry_ids: &[String]) -> Result<Vec<String>>;
 
     /// The caller's deadline passed: takes a last look for the answer and, as `who` says,
     /// makes sure an unanswered call is never run late and stores the timeout as its answer.
@@ -120,9 +175,13 @@ pub trait Backend: Send + Sync {
     /// False when the call was answered already.
     async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool>;
 
-    /// Proves `consumer` alive, keeps the calls it holds (by entry id) and takes over
-    /// calls whose holders died.
-    async fn beat(&self, key: &FunctionKey, consumer: &str, held: &[String]) -> Result<Beat>;
+    /// Like `answer`, for a trigger's execution that ended without answering the call: it
+    /// leaves the call alone when its caller took it back to run it itself.
+    async fn answer_ended(&self, context: &CallContext, reply: &Reply) -> Result<bool>;
+
+    /// Proves `consumer` alive, keeps the calls it holds and takes over calls whose holders
+    /// (consumers, or the processes running their executions) died.
+    async fn beat(&self, key: &FunctionKey, consumer: &str) -> Result<Beat>;
 
     /// Whether the call has an answer stored.
     async fn is_answered(&self, context: &CallContext) -> Result<bool>;

@@ -16,7 +16,7 @@ use tokio::sync::OnceCell;
 use self::batch::{Batcher, ScriptCall};
 use self::inbox::Inbox;
 use self::reader::RedisReader;
-use super::{Backend, Beat, Delivered, GaveUp, Reader, Sent, Waiting};
+use super::{Backend, Beat, Delivered, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
 use crate::config::{Settings, Target};
 use crate::error::{EngineError, Result};
 use crate::keys::{FunctionKey, Keys, GROUP};
@@ -33,6 +33,9 @@ struct Scripts {
     give_up: Script,
     beat: Script,
     release: Script,
+    take_back: Script,
+    start: Script,
+    keep: Script,
 }
 
 impl Scripts {
@@ -44,6 +47,9 @@ impl Scripts {
             give_up: Script::new(include_str!("redis/scripts/give_up.lua")),
             beat: Script::new(include_str!("redis/scripts/beat.lua")),
             release: Script::new(include_str!("redis/scripts/release.lua")),
+            take_back: Script::new(include_str!("redis/scripts/take_back.lua")),
+            start: Script::new(include_str!("redis/scripts/start.lua")),
+            keep: Script::new(include_str!("redis/scripts/keep.lua")),
         }
     }
 }
@@ -111,6 +117,30 @@ impl RedisBackend {
         self.batcher().await?.query(command.clone()).await.map_err(|e| self.error(e))
     }
 
+    /// `answer.lua`; `ended`: a trigger's execution ended without answering.
+    async fn store_answer(&self, context: &CallContext, reply: &Reply, ended: bool) -> Result<bool> {
+        let key = context.key()?;
+        let json = serde_json::to_string(reply).map_err(|e| EngineError::Internal(e.to_string()))?;
+        let stored: i64 = self
+            .run(
+                ScriptCall::new(&self.scripts.answer)
+                    .key(self.keys.reply(&key, &context.call_id))
+                    .key(self.keys.calls(&key))
+                    .key(self.keys.watchers(&key, &context.call_id))
+                    .key(self.keys.runner(&key, &context.call_id))
+                    .arg(json)
+                    .arg(self.settings.reply_ttl.as_millis() as u64)
+                    .arg(GROUP)
+                    .arg(&context.entry_id)
+                    .arg(&context.reply_to)
+                    .arg(&context.call_id)
+                    .arg(if context.is_idempotent() { "1" } else { "0" })
+                    .arg(if ended { "1" } else { "0" }),
+            )
+            .await?;
+        Ok(stored == 1)
+    }
+
     /// Definitions and newest heartbeats of many functions, in one pipelined round trip.
     async fn infos(&self, keys: &[FunctionKey]) -> Result<Vec<Option<FunctionInfo>>> {
         if keys.is_empty() {
@@ -134,6 +164,12 @@ impl RedisBackend {
         }
         Ok(out)
     }
+}
+
+/// How long a runner key lives: until the call's deadline, and a minute more for a
+/// trigger's execution that starts late to find it.
+fn runner_ttl_ms(deadline: u64) -> u64 {
+    deadline.saturating_sub(now_ms()) + 60_000
 }
 
 /// Builds a delivery from a stream entry's `call` field.
@@ -217,7 +253,15 @@ impl Backend for RedisBackend {
         Ok(self.inbox().await?.channel.clone())
     }
 
-    async fn send(&self, key: &FunctionKey, call: &Call, json: &str, version: &str, idempotent: bool) -> Result<Sent> {
+    async fn send(
+        &self,
+        key: &FunctionKey,
+        call: &Call,
+        json: &str,
+        version: &str,
+        idempotent: bool,
+        placement: Placement<'_>,
+    ) -> Result<Sent> {
         let inbox = self.inbox().await?;
         let reply = inbox.expect(&call.id, self.keys.reply(key, &call.id));
         // An idempotent call counts as in flight until its caller's deadline.
@@ -231,6 +275,7 @@ impl Backend for RedisBackend {
                     .key(self.keys.reply(key, &call.id))
                     .key(self.keys.running(key, &call.id))
                     .key(self.keys.watchers(key, &call.id))
+                    .key(self.keys.runner(key, &call.id))
                     .arg(version)
                     .arg(now_ms())
                     .arg(self.settings.inactive_after().as_millis() as u64)
@@ -238,7 +283,11 @@ impl Backend for RedisBackend {
                     .arg(json)
                     .arg(if idempotent { "1" } else { "0" })
                     .arg(&inbox.channel)
-                    .arg(running_ttl),
+                    .arg(running_ttl)
+                    .arg(match placement {
+                        Placement::Queue => "",
+                        Placement::Here { runner } => runner,
+                    }),
             )
             .await;
         let sent = match outcome {
@@ -246,6 +295,7 @@ impl Backend for RedisBackend {
                 Some("queued") => {
                     return Ok(Sent::Queued { entry_id: parts.get(1).cloned().unwrap_or_default(), reply })
                 }
+                Some("here") => return Ok(Sent::Here { reply }),
                 Some("joined") => return Ok(Sent::Joined { reply }),
                 Some("answered") => match parts.get(1).and_then(|j| serde_json::from_str(j).ok()) {
                     Some(stored) => Ok(Sent::Answered(stored)),
@@ -287,6 +337,7 @@ impl Backend for RedisBackend {
                     .key(self.keys.reply(key, &call.id))
                     .key(self.keys.calls(key))
                     .key(self.keys.running(key, &call.id))
+                    .key(self.keys.runner(key, &call.id))
                     .arg(timeout)
                     .arg(self.settings.reply_ttl.as_millis() as u64)
                     .arg(GROUP)
@@ -301,29 +352,75 @@ impl Backend for RedisBackend {
                     Err(EngineError::Internal(format!("The stored reply of call {} is not readable: {e}", call.id)))
                 }
             },
-            (_, picked_up) => Ok(GaveUp::TimedOut { picked_up: picked_up.is_some_and(|p| p == "1") }),
+            (_, picked_up) => Ok(GaveUp::TimedOut {
+                picked_up: picked_up.is_some_and(|p| p == "1"),
+                runner: parts.get(2).filter(|r| !r.is_empty()).cloned(),
+            }),
         }
     }
 
-    async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
-        let key = context.key()?;
-        let json = serde_json::to_string(reply).map_err(|e| EngineError::Internal(e.to_string()))?;
-        let stored: i64 = self
+    async fn take_back(&self, key: &FunctionKey, call: &Call, entry_id: &str, runner: &str) -> Result<TakeBack> {
+        let call_id = &call.id;
+        let parts: Vec<String> = self
             .run(
-                ScriptCall::new(&self.scripts.answer)
-                    .key(self.keys.reply(&key, &context.call_id))
-                    .key(self.keys.calls(&key))
-                    .key(self.keys.watchers(&key, &context.call_id))
-                    .arg(json)
-                    .arg(self.settings.reply_ttl.as_millis() as u64)
+                ScriptCall::new(&self.scripts.take_back)
+                    .key(self.keys.runner(key, call_id))
+                    .key(self.keys.calls(key))
+                    .key(self.keys.reply(key, call_id))
+                    .arg(runner)
+                    .arg(entry_id)
                     .arg(GROUP)
-                    .arg(&context.entry_id)
-                    .arg(&context.reply_to)
-                    .arg(&context.call_id)
-                    .arg(if context.is_idempotent() { "1" } else { "0" }),
+                    .arg(runner_ttl_ms(call.deadline)),
             )
             .await?;
-        Ok(stored == 1)
+        match (parts.first().map(String::as_str), parts.get(1)) {
+            (Some("answered"), Some(json)) => serde_json::from_str(json)
+                .map(TakeBack::Answered)
+                .map_err(|e| EngineError::Internal(format!("The stored reply of call {call_id} is not readable: {e}"))),
+            (Some("started"), Some(runner)) => Ok(TakeBack::Started { runner: runner.clone() }),
+            _ => Ok(TakeBack::Taken),
+        }
+    }
+
+    async fn start(&self, context: &CallContext, runner: &str) -> Result<Start> {
+        let key = context.key()?;
+        let outcome: String = self
+            .run(
+                ScriptCall::new(&self.scripts.start)
+                    .key(self.keys.runner(&key, &context.call_id))
+                    .key(self.keys.calls(&key))
+                    .key(self.keys.reply(&key, &context.call_id))
+                    .arg(runner)
+                    .arg(&context.entry_id)
+                    .arg(GROUP)
+                    .arg(runner_ttl_ms(context.deadline)),
+            )
+            .await?;
+        Ok(match outcome.as_str() {
+            "run" => Start::Run,
+            "answered" => Start::Answered,
+            _ => Start::Elsewhere,
+        })
+    }
+
+    async fn keep(&self, key: &FunctionKey, runner: &str, entry_ids: &[String]) -> Result<Vec<String>> {
+        if entry_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut invocation = ScriptCall::new(&self.scripts.keep);
+        invocation.key(self.keys.calls(key)).arg(GROUP).arg(runner);
+        for id in entry_ids {
+            invocation.arg(id);
+        }
+        self.run(&invocation).await
+    }
+
+    async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
+        self.store_answer(context, reply, false).await
+    }
+
+    async fn answer_ended(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
+        self.store_answer(context, reply, true).await
     }
 
     async fn is_answered(&self, context: &CallContext) -> Result<bool> {
@@ -340,7 +437,7 @@ impl Backend for RedisBackend {
         self.query::<Vec<String>>(&command).await.map(|_| ())
     }
 
-    async fn beat(&self, key: &FunctionKey, consumer: &str, held: &[String]) -> Result<Beat> {
+    async fn beat(&self, key: &FunctionKey, consumer: &str) -> Result<Beat> {
         let now = now_ms();
         let mut invocation = ScriptCall::new(&self.scripts.beat);
         invocation
@@ -351,9 +448,6 @@ impl Backend for RedisBackend {
             .arg(GROUP)
             .arg(self.settings.stale_after().as_millis() as u64)
             .arg(now.saturating_sub(FORGET_CONSUMERS_AFTER_MS));
-        for id in held {
-            invocation.arg(id);
-        }
         let claimed: Vec<(String, Value, u32)> = self.run(&invocation).await?;
         let reclaimed = claimed
             .into_iter()
@@ -400,8 +494,10 @@ impl Backend for RedisBackend {
             .arg("call")
             .arg(call)
             .ignore();
-        pipe.cmd("XACK").arg(self.keys.calls(key)).arg(GROUP).arg(&entry.entry_id).ignore();
-        pipe.cmd("XDEL").arg(self.keys.calls(key)).arg(&entry.entry_id).ignore();
+        if !entry.entry_id.is_empty() {
+            pipe.cmd("XACK").arg(self.keys.calls(key)).arg(GROUP).arg(&entry.entry_id).ignore();
+            pipe.cmd("XDEL").arg(self.keys.calls(key)).arg(&entry.entry_id).ignore();
+        }
         pipe.atomic();
         let mut connection = self.shared().await?;
         pipe.query_async::<()>(&mut connection).await.map_err(|e| self.error(e))

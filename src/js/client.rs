@@ -9,11 +9,32 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use super::errors::IntoJs;
+use super::outgoing::OutgoingCall;
 use super::promises;
 use super::served::ServedFunction;
-use super::types::{CallContext, CallRequest, ClientOptions, FunctionDefinition, FunctionInfo};
+use super::types::{CallContext, CallRequest, ClientOptions, FunctionDefinition, FunctionInfo, RunHere};
+use crate::backend::Start;
+use crate::call::{Policy, Request};
 use crate::config::{self, Target};
 use crate::engine::{self, Engine};
+use crate::error::Result;
+
+/// The engine's request for a JS one; a timeout given as a non-number counts as none.
+fn engine_request(request: CallRequest, policy: Option<Policy>) -> Result<Request> {
+    let timeout = match request.timeout_ms {
+        Some(ms) if ms.is_finite() && ms >= 0.0 => Duration::from_millis(ms as u64),
+        Some(ms) => Duration::from_millis(if ms.is_nan() { 0 } else { ms.max(0.0) as u64 }),
+        None => config::DEFAULT_TIMEOUT,
+    };
+    Ok(Request {
+        key: Engine::key(&request.scope, &request.name)?,
+        items: request.items,
+        timeout,
+        idempotency_key: request.idempotency_key,
+        parent: request.parent.map(Into::into),
+        policy,
+    })
+}
 
 /// One connection setting's client: serves, calls and answers functions.
 #[napi]
@@ -57,15 +78,33 @@ impl FunctionsClient {
     /// Validates the arguments, sends the call and resolves with the value the function returned.
     #[napi]
     pub fn call<'env>(&self, env: &'env Env, request: CallRequest) -> napi::Result<PromiseRaw<'env, Value>> {
-        let timeout = match request.timeout_ms {
-            Some(ms) if ms.is_finite() && ms >= 0.0 => Duration::from_millis(ms as u64),
-            Some(ms) => Duration::from_millis(if ms.is_nan() { 0 } else { ms.max(0.0) as u64 }),
-            None => config::DEFAULT_TIMEOUT,
-        };
+        let request = engine_request(request, None).js();
+        let engine = self.engine.clone();
+        promises::promise(env, async move { engine.call(request?).await.js() })
+    }
+
+    /// A call that this process may be asked to run itself (no I/O yet): `next()` sends it.
+    /// With `runHere`, a call that would leave too many calls of this process waiting on
+    /// other processes, or that no execution started in time, is handed back to run here.
+    #[napi]
+    pub fn begin(&self, request: CallRequest, run_here: Option<RunHere>) -> napi::Result<OutgoingCall> {
+        let request = engine_request(request, run_here.map(RunHere::into_policy)).js()?;
+        Ok(OutgoingCall::new(self.engine.outgoing(request)))
+    }
+
+    /// An execution begins to run the call it was started for (the Function node's first
+    /// step): "run", or "elsewhere" when its caller took the call back or another execution
+    /// runs it, or "answered" when it has its answer already (answered or timed out).
+    #[napi]
+    pub fn start<'env>(&self, env: &'env Env, context: CallContext) -> napi::Result<PromiseRaw<'env, String>> {
         let engine = self.engine.clone();
         promises::promise(env, async move {
-            let CallRequest { scope, name, items, idempotency_key, .. } = request;
-            engine.call(&scope, &name, items, timeout, idempotency_key.as_deref()).await.js()
+            Ok(match engine.start(&context.into()).await.js()? {
+                Start::Run => "run",
+                Start::Elsewhere => "elsewhere",
+                Start::Answered => "answered",
+            }
+            .to_string())
         })
     }
 

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod errors;
+pub mod outgoing;
 mod promises;
 mod runtime;
 pub mod served;

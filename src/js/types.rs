@@ -3,6 +3,9 @@
 use napi_derive::napi;
 use serde_json::{Map, Value};
 
+use std::time::Duration;
+
+use crate::call;
 use crate::config;
 use crate::error::{EngineError, Result};
 use crate::protocol::{self, Param, ParamType};
@@ -52,6 +55,9 @@ pub struct FunctionDefinition {
     pub node_name: Option<String>,
     /// How many times a call may run (failed executions and dead processes count); default 3.
     pub max_attempts: Option<u32>,
+    /// The Function node as n8n describes it (`this.getNode()`): a caller inside n8n puts it
+    /// first in an execution it runs in its own process. Without it only triggers run calls.
+    pub start_node: Option<Value>,
 }
 
 #[napi(object)]
@@ -85,6 +91,18 @@ pub struct CallContext {
     pub reply_to: String,
     /// Epoch milliseconds after which the caller has given up.
     pub deadline: f64,
+    /// Set when the caller runs the call in its own process: who it is.
+    pub runner: Option<String>,
+    /// The caller's execution, to link the two executions.
+    pub parent: Option<ExecutionRef>,
+}
+
+/// An n8n execution, as n8n links a parent and a sub-execution.
+#[napi(object)]
+#[derive(Clone)]
+pub struct ExecutionRef {
+    pub execution_id: String,
+    pub workflow_id: String,
 }
 
 #[napi(object)]
@@ -100,6 +118,32 @@ pub struct CallRequest {
     /// Calls to the same function with the same key share one run and its answer: a call
     /// made while the first runs waits for it; one made after gets the stored answer.
     pub idempotency_key: Option<String>,
+    /// The n8n execution making the call.
+    pub parent: Option<ExecutionRef>,
+}
+
+/// When a caller runs a call in its own process instead of waiting for another to.
+#[napi(object)]
+pub struct RunHere {
+    /// How many calls this process may leave waiting on other processes at once; calls
+    /// beyond that run here. (A worker with `c` slots can spare `c - 1`.)
+    pub remote_limit: u32,
+    /// A queued call that no execution has started within this long is taken back and
+    /// run here (default 1000).
+    pub take_back_after_ms: Option<f64>,
+}
+
+/// What a caller does next: the function's `value`, or a call to `run` in this process.
+#[napi(object)]
+pub struct CallStep {
+    /// True when `value` is the answer (it may be null).
+    pub done: bool,
+    pub value: Option<Value>,
+    /// The call to run here: start workflow `workflowId` at `startNode` with its items.
+    pub run: Option<IncomingCall>,
+    pub workflow_id: Option<String>,
+    /// The Function node (n8n's `INode`) to start the function's workflow at.
+    pub start_node: Option<Value>,
 }
 
 #[napi(object)]
@@ -152,6 +196,7 @@ impl FunctionDefinition {
             workflow_name: self.workflow_name.unwrap_or_default(),
             node_name: self.node_name.unwrap_or_default(),
             max_attempts: self.max_attempts.unwrap_or(protocol::DEFAULT_MAX_ATTEMPTS),
+            start_node: self.start_node.filter(|node| node.is_object()),
         })
     }
 }
@@ -194,7 +239,21 @@ impl From<protocol::CallContext> for CallContext {
             entry_id: c.entry_id,
             reply_to: c.reply_to,
             deadline: c.deadline as f64,
+            runner: c.runner,
+            parent: c.parent.map(ExecutionRef::from),
         }
+    }
+}
+
+impl From<protocol::ExecutionRef> for ExecutionRef {
+    fn from(e: protocol::ExecutionRef) -> Self {
+        Self { execution_id: e.execution_id, workflow_id: e.workflow_id }
+    }
+}
+
+impl From<ExecutionRef> for protocol::ExecutionRef {
+    fn from(e: ExecutionRef) -> Self {
+        Self { execution_id: e.execution_id, workflow_id: e.workflow_id }
     }
 }
 
@@ -207,6 +266,8 @@ impl From<CallContext> for protocol::CallContext {
             entry_id: c.entry_id,
             reply_to: c.reply_to,
             deadline: c.deadline.max(0.0) as u64,
+            runner: c.runner,
+            parent: c.parent.map(protocol::ExecutionRef::from),
         }
     }
 }
@@ -214,5 +275,32 @@ impl From<CallContext> for protocol::CallContext {
 impl From<serve::IncomingCall> for IncomingCall {
     fn from(call: serve::IncomingCall) -> Self {
         Self { context: call.context.into(), items: call.items, attempt: call.attempt }
+    }
+}
+
+impl From<call::Step> for CallStep {
+    fn from(step: call::Step) -> Self {
+        match step {
+            call::Step::Value(value) => {
+                Self { done: true, value: Some(value), run: None, workflow_id: None, start_node: None }
+            }
+            call::Step::Run(here) => {
+                let here = *here;
+                Self {
+                    done: false,
+                    value: None,
+                    run: Some(here.call.into()),
+                    workflow_id: Some(here.workflow_id),
+                    start_node: Some(here.start_node),
+                }
+            }
+        }
+    }
+}
+
+impl RunHere {
+    pub fn into_policy(self) -> call::Policy {
+        let ms = self.take_back_after_ms.filter(|ms| ms.is_finite() && *ms >= 0.0).unwrap_or(1000.0);
+        call::Policy { remote_limit: self.remote_limit as usize, take_back_after: Duration::from_millis(ms as u64) }
     }
 }

@@ -4,10 +4,19 @@
 
 pub mod serving;
 
+use n8n_nodes_functions::call::Request;
+use n8n_nodes_functions::keys::FunctionKey;
+use n8n_nodes_functions::protocol::{Args, GLOBAL_SCOPE};
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// A call to the global function `name`, with one argument set.
+pub fn request(name: &str, items: Vec<Args>, timeout: Duration) -> Request {
+    Request::new(FunctionKey::new(GLOBAL_SCOPE, name).unwrap(), items, timeout)
+}
 
 pub struct PrivateRedis {
     pub port: u16,

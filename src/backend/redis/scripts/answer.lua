@@ -1,9 +1,18 @@
 -- Answers a call: the first answer is stored (the source of truth, with a TTL), the
 -- caller and any callers that joined it (same idempotency key) are woken, the stream
--- entry is acknowledged and removed. Later answers: 0.
--- KEYS: reply key, calls stream, watchers set
+-- entry is acknowledged and removed, and who ran it is forgotten. Later answers: 0.
+-- An execution that ended without answering leaves the call alone when its caller took
+-- it back to run it itself (the runner key names a caller).
+-- KEYS: reply key, calls stream, watchers set, runner key
 -- ARGV: reply json, ttl ms, group, entry id ('' if none), caller's channel, call id,
---       idempotent ('1': other callers may have joined; '0': nobody can have)
+--       idempotent ('1': other callers may have joined; '0': nobody can have),
+--       ended ('1': the execution of a trigger ended without answering)
+if ARGV[8] == '1' then
+  local runner = redis.call('GET', KEYS[4])
+  if runner and string.sub(runner, 1, 7) == 'caller:' then
+    return 0
+  end
+end
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return 0
 end
@@ -11,6 +20,7 @@ if ARGV[4] ~= '' then
   redis.call('XACK', KEYS[2], ARGV[3], ARGV[4])
   redis.call('XDEL', KEYS[2], ARGV[4])
 end
+redis.call('DEL', KEYS[4])
 local message = ARGV[6] .. ' ' .. ARGV[1]
 redis.call('PUBLISH', ARGV[5], message)
 if ARGV[7] == '1' then

@@ -1,9 +1,11 @@
 -- Sends a call if the caller validated against the current definition and some
 -- Function trigger is alive or was alive recently enough to be restarting. An idempotent
 -- call already answered returns the answer; one in flight is joined instead of sent again.
--- KEYS: definition hash, consumers zset, calls stream, reply key, running marker, watchers set
+-- A call its caller runs itself is not queued: the runner key says who runs it.
+-- KEYS: definition hash, consumers zset, calls stream, reply key, running marker, watchers set,
+--       runner key
 -- ARGV: expected version, now ms, inactive after ms, group, call json, idempotent ('1'/'0'),
---       caller's inbox channel, running marker ttl ms
+--       caller's inbox channel, running marker ttl ms, runner ('' to queue the call)
 local definition = redis.call('HMGET', KEYS[1], 'version', 'stoppedAt')
 if not definition[1] then
   return {'missing'}
@@ -26,6 +28,10 @@ if ARGV[6] == '1' then
     redis.call('PEXPIRE', KEYS[6], ARGV[8])
     return {'joined'}
   end
+end
+if ARGV[9] ~= '' then
+  redis.call('SET', KEYS[7], ARGV[9], 'PX', ARGV[8])
+  return {'here'}
 end
 local id = redis.call('XADD', KEYS[3], 'NOMKSTREAM', '*', 'call', ARGV[5])
 if not id then

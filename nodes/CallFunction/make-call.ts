@@ -1,0 +1,29 @@
+// One call, from Call Function: sent to the function's trigger, or run in this process
+// when waiting for another process could starve this worker (see worker-slots.ts).
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { CallRequest, ExecutionRef } from '../shared/addon-types';
+import type { Functions } from '../shared/client';
+import { canRunHere, runHere } from './run-here';
+import { runHerePolicy } from './worker-slots';
+
+/** The caller's execution, so the function's execution can be linked to it. */
+function callerExecution(context: IExecuteFunctions): ExecutionRef | undefined {
+	const executionId = context.getExecutionId?.();
+	const workflowId = context.getWorkflow().id;
+	return executionId && workflowId ? { executionId, workflowId } : undefined;
+}
+
+export async function makeCall(context: IExecuteFunctions, functions: Functions, request: CallRequest): Promise<unknown> {
+	const parent = callerExecution(context);
+	if (parent) request.parent = parent;
+	if (!canRunHere(context)) return await functions.call(request);
+	const outgoing = functions.begin(request, runHerePolicy());
+	let step = await outgoing.next();
+	while (!step.done) {
+		const outcome = await runHere(context, step);
+		// A run paused in a Wait node may still return: then only its answer is awaited.
+		step = outcome.ended ? await outgoing.ran(outcome.error) : await outgoing.next();
+	}
+	return step.value;
+}

@@ -1,0 +1,45 @@
+//! `OutgoingCall`: the JS face of a `call::Outgoing`, for callers that may run the call
+//! in their own process.
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::PromiseRaw;
+use napi::Env;
+use napi_derive::napi;
+use tokio::sync::Mutex;
+
+use super::errors::IntoJs;
+use super::promises;
+use super::types::CallStep;
+use crate::call::Outgoing;
+
+/// One call from its sending to its answer; see `FunctionsClient.begin`.
+#[napi]
+pub struct OutgoingCall {
+    outgoing: Arc<Mutex<Outgoing>>,
+}
+
+impl OutgoingCall {
+    pub fn new(outgoing: Outgoing) -> Self {
+        Self { outgoing: Arc::new(Mutex::new(outgoing)) }
+    }
+}
+
+#[napi]
+impl OutgoingCall {
+    /// Sends the call (the first time) and resolves with the answer (`done`), or with a call
+    /// to `run` in this process; after running it, report with `ran()`.
+    #[napi]
+    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, CallStep>> {
+        let outgoing = self.outgoing.clone();
+        promises::promise(env, async move { outgoing.lock().await.next().await.map(CallStep::from).js() })
+    }
+
+    /// The run handed out by `next()` has ended (`error`: why it failed). Resolves with the
+    /// answer, or with the call to run again when the function allows another attempt.
+    #[napi]
+    pub fn ran<'env>(&self, env: &'env Env, error: Option<String>) -> napi::Result<PromiseRaw<'env, CallStep>> {
+        let outgoing = self.outgoing.clone();
+        promises::promise(env, async move { outgoing.lock().await.ran(error).await.map(CallStep::from).js() })
+    }
+}
