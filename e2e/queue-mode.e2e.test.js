@@ -4,8 +4,8 @@
 'use strict';
 const { startN8nTopology } = require('./support/topology');
 const { waitUntil } = require('./support/wait-until');
-const { GLOBAL, workflowFile, idOf, timedWebhook, executionIds, newExecutions } = require('./support/functions');
-const { CORE_FUNCTIONS, CORE_CALLERS, CORE_WORKFLOW_FILES, activateAll, defineCoreScenarios } = require('./scenarios/core');
+const { GLOBAL, workflowFile, idOf, timedWebhook, executionIds, newExecutions, waitForLiveFunctions } = require('./support/functions');
+const { FILES: CORE_FILES, CORE_FUNCTIONS, CORE_CALLERS, CORE_WORKFLOW_FILES, activateAll, defineCoreScenarios } = require('./scenarios/core');
 const {
 	LIVE_FILES,
 	LIVE_FUNCTIONS,
@@ -38,13 +38,7 @@ const QUEUE_FUNCTIONS = [
 ];
 const QUEUE_CALLERS = [...CORE_CALLERS, QUEUE_FILES.chainA, QUEUE_FILES.balanceCaller, ...LIVE_CALLERS, QUEUE_FILES.restartCaller];
 
-const WORKERS = 2;
-// Every Call Function waiting for an answer holds a worker slot, and so does the function's
-// execution; n8n also runs webhook executions (priority 50) before trigger executions (100).
-// With n8n's default of 10 per worker, 50 simultaneous callers take all 20 slots and their
-// functions never start: each caller times out. So the workers get room for the 50 callers of
-// scenario 6 and the functions they wait for.
-const WORKER_CONCURRENCY = 40;
+const WORKERS = 2; // at n8n's default concurrency (10): worker-slots.e2e.test.js is about slots
 
 describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed from its npm tarball', () => {
 	let n8n;
@@ -54,7 +48,6 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 		n8n = await startN8nTopology({
 			mode: 'queue',
 			workers: WORKERS,
-			workerConcurrency: WORKER_CONCURRENCY,
 			install: 'package',
 			env: { N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false' }, // whereAmI returns $env.E2E_PROCESS_NAME
 			workflowFiles: [...CORE_WORKFLOW_FILES, ...Object.values(LIVE_FILES), ...Object.values(QUEUE_FILES)],
@@ -182,7 +175,7 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 	});
 
 	describe('11. restart', () => {
-		test('main stopped while calls wait in Redis, then started again: the queued calls are served within their deadlines', async () => {
+		test('main stopped while calls wait in Redis, then started again: every queued call is answered within its deadline', async () => {
 			const caller = idOf(QUEUE_FILES.restartCaller);
 			const before = await executionIds(n8n, caller);
 			// Each caller answers its webhook at once, waits 8 s on a worker, then calls add (timeout 120 s).
@@ -196,6 +189,8 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 			});
 			await n8n.startMain();
 
+			// No Function trigger runs while main is down: the callers take their calls back and
+			// run them in their own workers (or the new main's trigger serves them).
 			const executions = await newExecutions(n8n, caller, before, { count: 5, timeoutMs: 150_000 });
 			const results = executions.map((execution) => {
 				const [call] = execution.data.resultData.runData['Call add'];
@@ -206,6 +201,7 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 			);
 
 			// The new main serves webhooks and the function again.
+			await waitForLiveFunctions(n8n, [{ name: 'add', workflowId: idOf(CORE_FILES.add) }]);
 			const response = await n8n.webhook('add', { query: { a: 20, b: 22 } });
 			expect(response.body).toEqual({ sum: 42 });
 		}, 300_000);

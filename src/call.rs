@@ -496,17 +496,18 @@ fn timeout_message(def: &FunctionDef, timeout: Duration, picked_up: Option<bool>
     let seconds = format!("{:.1}", timeout.as_secs_f64()).trim_end_matches(".0").to_string();
     let head = format!("The {} did not answer within {seconds} s", def.describe());
     let workflow = workflow_label(&def.workflow_name, &def.workflow_id);
+    let stuck = format!("Check the executions of workflow {workflow} for a slow or stuck node, or raise the timeout.");
     match (picked_up, runner) {
         (_, Some(runner)) if runner.starts_with(CALLER_RUNNER_PREFIX) => format!(
-            "{head}: it ran in the caller's own n8n process ({}), and that execution has not reached Return from Function. Check the executions of workflow {workflow} for a slow or stuck node, or raise the timeout.",
+            "{head}: the caller ran it in its own n8n process ({}), and its execution has not reached Return from Function. {stuck}",
             describe_runner(runner)
         ),
         (_, Some(runner)) => format!(
-            "{head}: its execution was running in {}, and had not reached Return from Function. Check the executions of workflow {workflow} for a slow or stuck node, or raise the timeout.",
+            "{head}: a Function trigger took the call, but its execution has not reached Return from Function; it was running in {}. {stuck}",
             describe_runner(runner)
         ),
         (Some(true) | None, None) => format!(
-            "{head}: a Function trigger took the call, but its execution had not started: in queue mode it was still waiting for a free worker slot. Check that the workers are running and not all busy with long executions, or raise the timeout."
+            "{head}: a Function trigger took the call, but its execution has not reached Return from Function; it had not started yet, waiting for a free worker slot. Check that the workers are running and not all busy with long executions, or raise the timeout."
         ),
         (Some(false), None) => format!(
             "{head}: no running Function trigger took the call. Check that workflow {workflow} is active and that n8n's main process and workers are running."
@@ -554,14 +555,15 @@ mod tests {
         let never = timeout_message(&def, Duration::from_millis(1500), Some(false), None);
         assert!(never.contains("within 1.5 s: no running Function trigger took the call"), "{never}");
         let queued = timeout_message(&def, Duration::from_secs(30), Some(true), None);
-        assert!(
-            queued.contains("within 30 s: a Function trigger took the call, but its execution had not started"),
-            "{queued}"
-        );
+        let waiting = "within 30 s: a Function trigger took the call, but its execution has not reached Return from Function; it had not started yet, waiting for a free worker slot";
+        assert!(queued.contains(waiting), "{queued}");
         let running = timeout_message(&def, Duration::from_secs(30), Some(true), Some("worker-2:4711:ab12cd34"));
-        assert!(running.contains("its execution was running in process 4711 on host worker-2"), "{running}");
+        assert!(
+            running.contains("not reached Return from Function; it was running in process 4711 on host worker-2"),
+            "{running}"
+        );
         let here = timeout_message(&def, Duration::from_secs(30), Some(true), Some("caller:main:12:ab12cd34"));
-        assert!(here.contains("it ran in the caller's own n8n process (process 12 on host main)"), "{here}");
+        assert!(here.contains("the caller ran it in its own n8n process (process 12 on host main)"), "{here}");
     }
 
     #[test]

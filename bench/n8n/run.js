@@ -73,7 +73,7 @@ function checksOf(result) {
 	const checks = [];
 	const seq = result.sequential;
 	if (seq.call && seq.exec) {
-		checks.push({ target: 'Call Function p50 ≤ 1.2× Execute Workflow p50 (single call)', value: ratio(seq.call.p50 / seq.exec.p50), met: seq.call.p50 <= 1.2 * seq.exec.p50 });
+		checks.push({ target: 'Call Function p50 ≤ 1.1× Execute Workflow p50 (single call)', value: ratio(seq.call.p50 / seq.exec.p50), met: seq.call.p50 <= 1.1 * seq.exec.p50 });
 	}
 	if (seq['call-20-each'] && seq['exec-20-each']) {
 		checks.push({
