@@ -205,10 +205,12 @@ export interface RedisCredential {
 /** When a caller runs a call in its own process instead of waiting for another to. */
 export interface RunHere {
   /**
-   * How many calls this process may leave waiting on other processes at once; calls
-   * beyond that run here. (A worker with `c` slots can spare `c - 1`.)
+   * How many of this process's execution slots may wait on other processes at once; a
+   * call from another slot runs here. (A worker with `c` slots can spare `c - 1`.)
    */
   remoteLimit: number
+  /** The execution slot the caller holds (its execution id, or the one it runs inside). */
+  slot: string
   /**
    * A queued call that no execution has started within this long is taken back and
    * run here (default 1000).

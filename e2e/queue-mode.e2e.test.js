@@ -175,7 +175,7 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 	});
 
 	describe('11. restart', () => {
-		test('main stopped while calls wait in Redis, then started again: every queued call is answered within its deadline', async () => {
+		test('main stopped while calls wait in Redis, then started again: the queued calls are served within their deadlines', async () => {
 			const caller = idOf(QUEUE_FILES.restartCaller);
 			const before = await executionIds(n8n, caller);
 			// Each caller answers its webhook at once, waits 8 s on a worker, then calls add (timeout 120 s).
@@ -189,8 +189,6 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 			});
 			await n8n.startMain();
 
-			// No Function trigger runs while main is down: the callers take their calls back and
-			// run them in their own workers (or the new main's trigger serves them).
 			const executions = await newExecutions(n8n, caller, before, { count: 5, timeoutMs: 150_000 });
 			const results = executions.map((execution) => {
 				const [call] = execution.data.resultData.runData['Call add'];

@@ -9,8 +9,8 @@
 //! time. Either way the caller's `next()` hands the call to JS to run (`Step::Run`), and
 //! `ran()` reports how that run ended.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -36,36 +36,53 @@ const IDEMPOTENT_CALLS: uuid::Uuid = uuid::Uuid::from_u128(0x6e38_6e2d_6675_6e63
 /// Runner names of callers running their own calls start with this (see `answer.lua`).
 pub const CALLER_RUNNER_PREFIX: &str = "caller:";
 
-/// Calls of this process waiting for another process to run them. Worker slots belong to
-/// the process, so this counts across every engine of it.
-static WAITING_ON_OTHERS: AtomicUsize = AtomicUsize::new(0);
+/// The execution slots of this process that a caller holds while it waits for another
+/// process to run its calls, with how many calls each waits for. Worker slots belong to the
+/// process, so this counts across every engine of it.
+static SLOTS_WAITING: LazyLock<Mutex<HashMap<String, usize>>> = LazyLock::new(Default::default);
 
-/// How many calls of this process wait for another process to run them right now.
-pub fn waiting_on_others() -> usize {
-    WAITING_ON_OTHERS.load(Ordering::Relaxed)
+fn slots_waiting() -> MutexGuard<'static, HashMap<String, usize>> {
+    SLOTS_WAITING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Counts one call in `WAITING_ON_OTHERS` while it lives.
-struct WaitingOnOthers;
+/// Counts one call in `SLOTS_WAITING` while it lives.
+struct WaitingOnOthers {
+    slot: String,
+}
 
 impl WaitingOnOthers {
-    fn enter() -> Self {
-        WAITING_ON_OTHERS.fetch_add(1, Ordering::Relaxed);
-        Self
+    /// Counts a call of `slot` if the slot already waits, or if another slot may wait:
+    /// false when the call must run here instead.
+    fn enter(slot: &str, remote_limit: usize) -> Option<Self> {
+        let mut slots = slots_waiting();
+        if !slots.contains_key(slot) && slots.len() >= remote_limit {
+            return None;
+        }
+        *slots.entry(slot.to_string()).or_insert(0) += 1;
+        Some(Self { slot: slot.to_string() })
     }
 }
 
 impl Drop for WaitingOnOthers {
     fn drop(&mut self) {
-        WAITING_ON_OTHERS.fetch_sub(1, Ordering::Relaxed);
+        let mut slots = slots_waiting();
+        if let Some(count) = slots.get_mut(&self.slot) {
+            *count -= 1;
+            if *count == 0 {
+                slots.remove(&self.slot);
+            }
+        }
     }
 }
 
 /// When a caller runs a call itself rather than wait for another process to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
-    /// Calls this process may leave waiting on other processes; past that it runs them.
+    /// How many of this process's slots may wait on other processes at once; a call from
+    /// another slot runs here instead. (A slot that waits already may send more calls.)
     pub remote_limit: usize,
+    /// The execution slot the caller holds: its execution, or the one it runs inside.
+    pub slot: String,
     /// A queued call no execution has started within this long is taken back and run here.
     pub take_back_after: Duration,
 }
@@ -130,7 +147,7 @@ enum State {
     Queued {
         pending: Pending,
         take_back_at: Option<Instant>,
-        counted: WaitingOnOthers,
+        counted: Option<WaitingOnOthers>,
     },
     /// Handed to JS to run here (`attempt` counts the runs).
     RunningHere {
@@ -216,10 +233,7 @@ impl Outgoing {
         let reply = match error.filter(|e| !e.trim().is_empty()) {
             None => Reply::failed(NO_RETURN),
             Some(reason) if attempt >= pending.def.max_attempts => {
-                let reason = match attempt {
-                    1 => reason,
-                    runs => format!("{reason} (it failed {runs} times; the call was moved to the dead letters)"),
-                };
+                let reason = crate::serve::exhausted(reason, attempt, backend.settings());
                 let entry =
                     crate::backend::Delivered { entry_id: String::new(), attempt, call: Ok(pending.call.clone()) };
                 backend.dead_letter(&self.request.key, &entry, &reason).await?;
@@ -293,8 +307,9 @@ impl Outgoing {
             // A caller runs a function itself only when it knows the function's node, that is
             // when it validated against the current definition.
             let runnable_here = known.as_ref().is_some_and(|k| k.def.start_node.is_some() && !version.is_empty());
-            let policy = policy.filter(|_| runnable_here);
-            let here = policy.is_some_and(|policy| waiting_on_others() >= policy.remote_limit);
+            let policy = policy.as_ref().filter(|_| runnable_here);
+            let counted = policy.map(|policy| WaitingOnOthers::enter(&policy.slot, policy.remote_limit));
+            let here = matches!(counted, Some(None));
             let placement =
                 if here { Placement::Here { runner: self.engine.caller_runner() } } else { Placement::Queue };
             let who = if idempotent { Waiting::IdempotentSender } else { Waiting::Sender };
@@ -311,7 +326,7 @@ impl Outgoing {
                     self.state = State::Queued {
                         pending: pending(entry_id, who, reply, described(known, key)),
                         take_back_at: policy.map(|policy| Instant::now() + policy.take_back_after),
-                        counted: WaitingOnOthers::enter(),
+                        counted: counted.flatten(),
                     };
                     return Ok(None);
                 }
@@ -361,7 +376,7 @@ impl Outgoing {
         &mut self,
         mut pending: Pending,
         mut take_back_at: Option<Instant>,
-        counted: WaitingOnOthers,
+        counted: Option<WaitingOnOthers>,
     ) -> Result<Step> {
         let deadline = deadline_instant(pending.call.deadline);
         while let Some(at) = take_back_at.filter(|at| *at < deadline) {
@@ -379,6 +394,8 @@ impl Outgoing {
                     return Ok(step);
                 }
                 Ok(TakeBack::Started { .. }) => take_back_at = None,
+                // Waiting for its trigger to come back, not for a slot: look again later.
+                Ok(TakeBack::Unserved) => take_back_at = Some(Instant::now() + self.take_back_after()),
                 Ok(TakeBack::Answered(reply)) => {
                     return reply.into_result(&self.request.key.name).map(Step::Value);
                 }
@@ -422,6 +439,10 @@ impl Outgoing {
                 runner.as_deref(),
             ))),
         }
+    }
+
+    fn take_back_after(&self) -> Duration {
+        self.request.policy.as_ref().map_or(Duration::from_secs(1), |policy| policy.take_back_after)
     }
 
     /// The call as JS runs it here: its items and a context that says this caller runs it.

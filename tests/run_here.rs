@@ -70,8 +70,10 @@ fn request(name: &str, a: i64, policy: Policy) -> Request {
     Request { policy: Some(policy), ..Request::new(key, items, Duration::from_secs(10)) }
 }
 
+/// Each call from a slot of its own (tests run side by side in one process).
 fn policy(remote_limit: usize, take_back_ms: u64) -> Policy {
-    Policy { remote_limit, take_back_after: Duration::from_millis(take_back_ms) }
+    let slot = uuid::Uuid::new_v4().to_string();
+    Policy { remote_limit, slot, take_back_after: Duration::from_millis(take_back_ms) }
 }
 
 /// The call handed to this process to run, or a panic saying what came instead.
@@ -202,6 +204,38 @@ async fn a_failed_run_here_runs_again_then_fails_with_its_reason(kind: Kind) {
     let error = ended.ran(None).await.unwrap_err().to_string();
     assert!(error.contains("ended without reaching a Return from Function node"), "{kind:?}: {error}");
     served.close().await.unwrap();
+}
+
+async fn a_call_waiting_for_its_trigger_to_restart_stays_queued_for_it(kind: Kind) {
+    let engine = engine(kind, &prefix());
+    let first = engine.serve(def("double", DEFAULT_MAX_ATTEMPTS)).await.unwrap();
+    first.close().await.unwrap(); // n8n's main process restarting: no trigger is live
+    let waiting = {
+        let engine = engine.clone();
+        tokio::spawn(async move { engine.outgoing(request("double", 7, policy(10, 100))).next().await })
+    };
+    tokio::time::sleep(Duration::from_millis(400)).await; // several take-back waits
+    let restarted = Arc::new(engine.serve(def("double", DEFAULT_MAX_ATTEMPTS)).await.unwrap());
+    let runner = engine.clone();
+    each_call(restarted.clone(), move |_, call| {
+        let engine = runner.clone();
+        async move {
+            execute(&engine, &call).await;
+        }
+    });
+    let step = tokio::time::timeout(Duration::from_secs(5), waiting).await.unwrap().unwrap().unwrap();
+    assert_eq!(value_of(step), json!({"doubled": 14}), "{kind:?}: the restarted trigger served it, not the caller");
+    restarted.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn waiting_for_a_restarting_trigger_redis() {
+    a_call_waiting_for_its_trigger_to_restart_stays_queued_for_it(Kind::Redis).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn waiting_for_a_restarting_trigger_memory() {
+    a_call_waiting_for_its_trigger_to_restart_stays_queued_for_it(Kind::Memory).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -135,7 +135,7 @@ describe('the Function trigger', () => {
 	it("runs nothing for a call its caller took back to run itself, and says so", async () => {
 		const add = await startFunction();
 		// The caller waits 100 ms for an execution to start its call, then runs it itself.
-		const outgoing = functions().begin({ scope: GLOBAL, name: 'add', items: [{ a: 6 }] }, { remoteLimit: 10, takeBackAfterMs: 100 });
+		const outgoing = functions().begin({ scope: GLOBAL, name: 'add', items: [{ a: 6 }] }, { remoteLimit: 10, slot: 'exec1', takeBackAfterMs: 100 });
 		const taken = await outgoing.next();
 		expect(taken).toMatchObject({ done: false, workflowId: 'wfMath', startNode: expect.objectContaining({ name: 'add' }) });
 

@@ -2,7 +2,7 @@
  * How many calls a process leaves waiting on other processes: its execution slots as n8n
  * decides them, minus the one a function's execution needs.
  */
-import { DEFAULT_WORKER_CONCURRENCY, UNLIMITED, executionSlots, runHerePolicy } from '../../nodes/CallFunction/worker-slots';
+import { DEFAULT_WORKER_CONCURRENCY, UNLIMITED, executionSlots, inSlot, remoteLimit, runHerePolicy } from '../../nodes/CallFunction/worker-slots';
 
 const n8n = ['/usr/local/bin/node', '/usr/local/lib/node_modules/n8n/bin/n8n'];
 
@@ -24,9 +24,19 @@ describe('worker slots', () => {
 		expect(executionSlots([...n8n, 'start'], { N8N_CONCURRENCY_PRODUCTION_LIMIT: '5' })).toBe(5);
 	});
 
-	it('leaves one slot free for the functions: slots - 1 calls may wait on other processes', () => {
-		expect(runHerePolicy([...n8n, 'worker'], {})).toEqual({ remoteLimit: 9 });
-		expect(runHerePolicy([...n8n, 'worker', '--concurrency=1'], {})).toEqual({ remoteLimit: 0 });
-		expect(runHerePolicy([...n8n, 'start'], { EXECUTIONS_MODE: 'queue' })).toEqual({ remoteLimit: UNLIMITED });
+	it('leaves one slot free for the functions: slots - 1 may wait on other processes', () => {
+		expect(remoteLimit([...n8n, 'worker'], {})).toBe(9);
+		expect(remoteLimit([...n8n, 'worker', '--concurrency=1'], {})).toBe(0);
+		expect(remoteLimit([...n8n, 'start'], { EXECUTIONS_MODE: 'queue' })).toBe(UNLIMITED);
+	});
+
+	it("a call made by a function run in its caller's process counts for the caller's slot", async () => {
+		expect(runHerePolicy('exec1').slot).toBe('exec1');
+		const nested = await inSlot('exec1', async () => {
+			await new Promise((resolve) => setTimeout(resolve, 1)); // across awaits, as in n8n's engine
+			return runHerePolicy('exec2').slot;
+		});
+		expect(nested).toBe('exec1');
+		expect(runHerePolicy('exec3').slot).toBe('exec3');
 	});
 });

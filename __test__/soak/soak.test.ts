@@ -1,7 +1,8 @@
 /**
  * Soak: 10,000 calls through two consumer processes; one is killed with SIGKILL every
- * 1,000 calls and restarted, and Redis itself crashes and restarts once (AOF on). Every
- * caller must get its own answer, or an error that says why; nothing may be lost.
+ * 1,000 calls and restarted, and Redis itself crashes twice and comes back after 2 s (AOF
+ * on). The outages are shorter than the calls' deadlines, so every caller must get its own
+ * answer: none lost, none crossed, none failed.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -13,6 +14,9 @@ const CALLS = Number(process.env.SOAK_CALLS ?? 10000);
 const KILL_EVERY = CALLS / 10;
 const CONCURRENCY = 50;
 const HEARTBEAT_MS = '200';
+/** Redis crashes at these call counts and is down this long each time. */
+const REDIS_CRASHES = [CALLS * 0.3, CALLS * 0.7];
+const REDIS_DOWN_MS = 2000;
 
 jest.setTimeout(300_000);
 
@@ -29,7 +33,7 @@ function startConsumer(url: string, keyPrefix: string): Promise<ChildProcess> {
 	});
 }
 
-test('10,000 calls survive killed consumers and a Redis crash: none lost, none crossed', async () => {
+test('10,000 calls survive killed consumers and two Redis crashes: none lost, crossed or failed', async () => {
 	const redis = await PrivateRedis.start();
 	const keyPrefix = 'soak:';
 	const consumers: ChildProcess[] = [];
@@ -43,15 +47,17 @@ test('10,000 calls survive killed consumers and a Redis crash: none lost, none c
 		let disruption: Promise<void> = Promise.resolve();
 
 		const disrupt = (done: number) => {
+			if (REDIS_CRASHES.includes(done)) {
+				disruption = disruption.then(async () => {
+					await redis.crashAndRestart(REDIS_DOWN_MS);
+					counts.redisRestarts += 1;
+				});
+			}
 			if (done % KILL_EVERY !== 0 || done === CALLS) return;
 			const victim = (done / KILL_EVERY) % 2;
 			disruption = disruption.then(async () => {
 				consumers[victim].kill('SIGKILL');
 				counts.kills += 1;
-				if (done === CALLS / 2) {
-					await redis.crashAndRestart();
-					counts.redisRestarts += 1;
-				}
 				consumers[victim] = await startConsumer(redis.url, keyPrefix);
 			});
 		};
@@ -80,15 +86,15 @@ test('10,000 calls survive killed consumers and a Redis crash: none lost, none c
 		console.log(
 			`soak: ${CALLS} calls in ${((Date.now() - began) / 1000).toFixed(1)} s: ${counts.answered} answered, ` +
 				`${told} told why (${JSON.stringify(Object.fromEntries(errors))}), ${counts.crossed} crossed, ` +
-				`lost ${CALLS - counts.answered - told - counts.crossed}; ${counts.kills} consumers killed, ${counts.redisRestarts} Redis restart`,
+				`lost ${CALLS - counts.answered - told - counts.crossed}; ${counts.kills} consumers killed, ${counts.redisRestarts} Redis restarts of ${REDIS_DOWN_MS} ms`,
 		);
 		expect(counts.crossed).toBe(0);
 		expect(counts.answered + told).toBe(CALLS);
-		// Told why is only allowed while Redis itself was down; no call may time out unanswered.
-		expect(errors.get('CALL_TIMEOUT') ?? 0).toBe(0);
-		expect([...errors.keys()].filter((code) => code !== 'REDIS_UNAVAILABLE')).toEqual([]);
+		// Each outage is shorter than the calls' deadlines: sending, answering and reporting
+		// wait for Redis to come back, so no call fails.
+		expect(Object.fromEntries(errors)).toEqual({});
 		expect(counts.kills).toBe(9);
-		expect(counts.redisRestarts).toBe(1);
+		expect(counts.redisRestarts).toBe(2);
 	} finally {
 		for (const consumer of consumers) consumer.kill('SIGKILL');
 		await redis.stop();

@@ -68,8 +68,10 @@ export class PrivateRedis {
 	}
 
 	/** Kills the server at once (no shutdown save) and starts it again from its AOF. */
-	async crashAndRestart(): Promise<void> {
+	/** SIGKILL, then the same server again after `downMs` (its data back from AOF, if on). */
+	async crashAndRestart(downMs = 0): Promise<void> {
 		await this.kill();
+		if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
 		await this.run();
 	}
 

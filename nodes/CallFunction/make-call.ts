@@ -5,7 +5,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { CallRequest, ExecutionRef } from '../shared/addon-types';
 import type { Functions } from '../shared/client';
 import { canRunHere, runHere } from './run-here';
-import { runHerePolicy } from './worker-slots';
+import { inSlot, runHerePolicy } from './worker-slots';
 
 /** The caller's execution, so the function's execution can be linked to it. */
 function callerExecution(context: IExecuteFunctions): ExecutionRef | undefined {
@@ -17,11 +17,12 @@ function callerExecution(context: IExecuteFunctions): ExecutionRef | undefined {
 export async function makeCall(context: IExecuteFunctions, functions: Functions, request: CallRequest): Promise<unknown> {
 	const parent = callerExecution(context);
 	if (parent) request.parent = parent;
-	if (!canRunHere(context)) return await functions.call(request);
-	const outgoing = functions.begin(request, runHerePolicy());
+	if (!parent || !canRunHere(context)) return await functions.call(request);
+	const policy = runHerePolicy(parent.executionId);
+	const outgoing = functions.begin(request, policy);
 	let step = await outgoing.next();
 	while (!step.done) {
-		const outcome = await runHere(context, step);
+		const outcome = await inSlot(policy.slot, async () => await runHere(context, step));
 		// A run paused in a Wait node may still return: then only its answer is awaited.
 		step = outcome.ended ? await outgoing.ran(outcome.error) : await outgoing.next();
 	}

@@ -1,9 +1,11 @@
-// How many calls this n8n process may leave waiting for other processes to run them.
-// Every execution holds one of its process's slots, a Call Function waiting for its answer
-// too; the function's execution needs a slot of its own. If every slot held a waiting
-// caller, no function could start and nothing would ever be answered. So a process leaves
-// at most (its slots - 1) calls waiting on others and runs the rest itself, in the
+// How many execution slots of this n8n process may wait for other processes to run their
+// calls. Every execution holds one of its process's slots, a Call Function waiting for its
+// answer too; the function's execution needs a slot of its own. If every slot held a
+// waiting caller, no function could start and nothing would ever be answered. So at most
+// (slots - 1) of them wait on other processes, and calls from the others run here, in the
 // caller's slot, as n8n runs a sub-workflow. See docs/ARCHITECTURE.md, "Where a call runs".
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import type { RunHere } from '../shared/addon-types';
 
 /** n8n's `worker --concurrency` default. */
@@ -48,8 +50,24 @@ export function executionSlots(argv: readonly string[] = process.argv, env: Env 
 	return productionLimit(env);
 }
 
-/** When this process's callers run calls themselves. */
-export function runHerePolicy(argv: readonly string[] = process.argv, env: Env = process.env): RunHere {
+/** How many slots may wait on other processes: all but one. */
+export function remoteLimit(argv: readonly string[] = process.argv, env: Env = process.env): number {
 	const slots = executionSlots(argv, env);
-	return { remoteLimit: slots === undefined ? UNLIMITED : Math.max(slots - 1, 0) };
+	return slots === undefined ? UNLIMITED : Math.max(slots - 1, 0);
+}
+
+/**
+ * The slot of the running call: a function run here runs inside its caller's slot, so
+ * calls it makes count for that slot (n8n gives the sub-execution an id of its own).
+ */
+const slotOfRun = new AsyncLocalStorage<string>();
+
+/** The policy for a call made by the execution `executionId`. */
+export function runHerePolicy(executionId: string): RunHere {
+	return { remoteLimit: remoteLimit(), slot: slotOfRun.getStore() ?? executionId };
+}
+
+/** Runs `run` (a call run here) as part of `slot`. */
+export function inSlot<T>(slot: string, run: () => Promise<T>): Promise<T> {
+	return slotOfRun.run(slot, run);
 }

@@ -246,6 +246,10 @@ impl Backend for MemoryBackend {
         if let Some(current) = state.runners.get(&call.id) {
             return Ok(TakeBack::Started { runner: current.clone() });
         }
+        let live = state.functions.get(key).and_then(|f| self.info(f)).is_some_and(|info| info.live);
+        if !live {
+            return Ok(TakeBack::Unserved);
+        }
         let function = state.function(key);
         function.queue.retain(|queued| queued.id != call.id);
         function.taken.remove(&call.id);

@@ -98,6 +98,8 @@ pub enum TakeBack {
     Started {
         runner: String,
     },
+    /// No Function trigger is live (n8n's main process restarting): the call stays queued.
+    Unserved,
     Answered(Reply),
 }
 
@@ -150,7 +152,8 @@ pub trait Backend: Send + Sync {
     ) -> Result<Sent>;
 
     /// The caller takes its queued call back to run it as `runner`, unless an execution
-    /// started it already. A taken call leaves the stream: no trigger's execution runs it.
+    /// started it already or no trigger is live. A taken call leaves the stream: no
+    /// trigger's execution runs it.
     async fn take_back(&self, key: &FunctionKey, call: &Call, entry_id: &str, runner: &str) -> Result<TakeBack>;
 
     /// An execution started by a Function trigger begins to run the call, in the process

@@ -7,10 +7,11 @@ mod inbox;
 mod reader;
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use redis::aio::ConnectionManager;
-use redis::{Client, FromRedisValue, Script, Value};
+use redis::{Client, FromRedisValue, RedisResult, Script, Value};
 use tokio::sync::OnceCell;
 
 use self::batch::{Batcher, ScriptCall};
@@ -22,6 +23,9 @@ use crate::error::{EngineError, Result};
 use crate::keys::{FunctionKey, Keys, GROUP};
 use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply};
 use crate::registry;
+
+/// How long writing a dead letter is tried again while Redis is out.
+const DEAD_LETTER_RETRY_MS: u64 = 5_000;
 
 /// Consumers silent for this long are forgotten (their name only; calls stay claimable).
 const FORGET_CONSUMERS_AFTER_MS: u64 = 24 * 3600 * 1000;
@@ -92,51 +96,86 @@ impl RedisBackend {
     }
 
     async fn shared(&self) -> Result<ConnectionManager> {
-        self.shared.get_or_try_init(|| connect::shared(&self.client)).await.cloned().map_err(|e| self.error(e))
+        self.shared_raw().await.map_err(|e| self.error(e))
+    }
+
+    async fn shared_raw(&self) -> RedisResult<ConnectionManager> {
+        self.shared.get_or_try_init(|| connect::shared(&self.client)).await.cloned()
+    }
+
+    async fn inbox_raw(&self) -> RedisResult<&Inbox> {
+        let shared = self.shared_raw().await?;
+        self.inbox.get_or_try_init(|| Inbox::open(self.client.clone(), self.keys.inbox(&self.client_id), shared)).await
     }
 
     async fn inbox(&self) -> Result<&Inbox> {
-        let shared = self.shared().await?;
-        self.inbox
-            .get_or_try_init(|| Inbox::open(self.client.clone(), self.keys.inbox(&self.client_id), shared))
-            .await
-            .map_err(|e| self.error(e))
+        self.inbox_raw().await.map_err(|e| self.error(e))
     }
 
     /// The hot path's commands go through the batcher, on the shared connection.
-    async fn batcher(&self) -> Result<&Batcher> {
-        let shared = self.shared().await?;
+    async fn batcher(&self) -> RedisResult<&Batcher> {
+        let shared = self.shared_raw().await?;
         Ok(self.batcher.get_or_init(|| async { Batcher::new(shared) }).await)
     }
 
+    async fn run_raw<T: FromRedisValue>(&self, call: &ScriptCall<'_>) -> RedisResult<T> {
+        self.batcher().await?.run(call).await
+    }
+
     async fn run<T: FromRedisValue>(&self, call: &ScriptCall<'_>) -> Result<T> {
-        self.batcher().await?.run(call).await.map_err(|e| self.error(e))
+        self.run_raw(call).await.map_err(|e| self.error(e))
     }
 
     async fn query<T: FromRedisValue>(&self, command: &redis::Cmd) -> Result<T> {
-        self.batcher().await?.query(command.clone()).await.map_err(|e| self.error(e))
+        self.batcher().await.map_err(|e| self.error(e))?.query(command.clone()).await.map_err(|e| self.error(e))
+    }
+
+    /// Runs `step` again while Redis is unreachable or still loading its data (a restart, a
+    /// network blink), with backoff, until `until` (epoch ms): a step of a call is safe to
+    /// repeat (call ids and the first answer winning), and a short outage must not fail a
+    /// call that still has time. Past `until` the last error is the answer.
+    async fn until<T, F, Fut>(&self, until: u64, step: F) -> Result<T>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = RedisResult<T>>,
+    {
+        let mut delay = Duration::from_millis(20);
+        loop {
+            match step().await {
+                Ok(value) => return Ok(value),
+                Err(error) if connect::is_transient(&error) && now_ms() + delay.as_millis() as u64 <= until => {
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_millis(500));
+                }
+                Err(error) => return Err(self.error(error)),
+            }
+        }
     }
 
     /// `answer.lua`; `ended`: a trigger's execution ended without answering.
     async fn store_answer(&self, context: &CallContext, reply: &Reply, ended: bool) -> Result<bool> {
         let key = context.key()?;
         let json = serde_json::to_string(reply).map_err(|e| EngineError::Internal(e.to_string()))?;
+        let json = &json;
         let stored: i64 = self
-            .run(
-                ScriptCall::new(&self.scripts.answer)
-                    .key(self.keys.reply(&key, &context.call_id))
-                    .key(self.keys.calls(&key))
-                    .key(self.keys.watchers(&key, &context.call_id))
-                    .key(self.keys.runner(&key, &context.call_id))
-                    .arg(json)
-                    .arg(self.settings.reply_ttl.as_millis() as u64)
-                    .arg(GROUP)
-                    .arg(&context.entry_id)
-                    .arg(&context.reply_to)
-                    .arg(&context.call_id)
-                    .arg(if context.is_idempotent() { "1" } else { "0" })
-                    .arg(if ended { "1" } else { "0" }),
-            )
+            .until(retry_window(context.deadline), || async {
+                self.run_raw(
+                    ScriptCall::new(&self.scripts.answer)
+                        .key(self.keys.reply(&key, &context.call_id))
+                        .key(self.keys.calls(&key))
+                        .key(self.keys.watchers(&key, &context.call_id))
+                        .key(self.keys.runner(&key, &context.call_id))
+                        .arg(json)
+                        .arg(self.settings.reply_ttl.as_millis() as u64)
+                        .arg(GROUP)
+                        .arg(&context.entry_id)
+                        .arg(&context.reply_to)
+                        .arg(&context.call_id)
+                        .arg(if context.is_idempotent() { "1" } else { "0" })
+                        .arg(if ended { "1" } else { "0" }),
+                )
+                .await
+            })
             .await?;
         Ok(stored == 1)
     }
@@ -164,6 +203,12 @@ impl RedisBackend {
         }
         Ok(out)
     }
+}
+
+/// Until when a step of a call is tried again while Redis is out: its caller's deadline,
+/// and a moment more for steps taken at or after it (a timeout to store, a late report).
+fn retry_window(deadline: u64) -> u64 {
+    deadline.max(now_ms() + 2_000)
 }
 
 /// How long a runner key lives: until the call's deadline, and a minute more for a
@@ -262,33 +307,36 @@ impl Backend for RedisBackend {
         idempotent: bool,
         placement: Placement<'_>,
     ) -> Result<Sent> {
-        let inbox = self.inbox().await?;
+        let inbox = self.until(call.deadline, || self.inbox_raw()).await?;
         let reply = inbox.expect(&call.id, self.keys.reply(key, &call.id));
-        // An idempotent call counts as in flight until its caller's deadline.
-        let running_ttl = call.deadline.saturating_sub(now_ms()) + 1000;
         let outcome = self
-            .run::<Vec<String>>(
-                ScriptCall::new(&self.scripts.send)
-                    .key(self.keys.definition(key))
-                    .key(self.keys.consumers(key))
-                    .key(self.keys.calls(key))
-                    .key(self.keys.reply(key, &call.id))
-                    .key(self.keys.running(key, &call.id))
-                    .key(self.keys.watchers(key, &call.id))
-                    .key(self.keys.runner(key, &call.id))
-                    .arg(version)
-                    .arg(now_ms())
-                    .arg(self.settings.inactive_after().as_millis() as u64)
-                    .arg(GROUP)
-                    .arg(json)
-                    .arg(if idempotent { "1" } else { "0" })
-                    .arg(&inbox.channel)
-                    .arg(running_ttl)
-                    .arg(match placement {
-                        Placement::Queue => "",
-                        Placement::Here { runner } => runner,
-                    }),
-            )
+            .until(call.deadline, || async {
+                // An idempotent call counts as in flight until its caller's deadline.
+                let running_ttl = call.deadline.saturating_sub(now_ms()) + 1000;
+                self.run_raw::<Vec<String>>(
+                    ScriptCall::new(&self.scripts.send)
+                        .key(self.keys.definition(key))
+                        .key(self.keys.consumers(key))
+                        .key(self.keys.calls(key))
+                        .key(self.keys.reply(key, &call.id))
+                        .key(self.keys.running(key, &call.id))
+                        .key(self.keys.watchers(key, &call.id))
+                        .key(self.keys.runner(key, &call.id))
+                        .arg(version)
+                        .arg(now_ms())
+                        .arg(self.settings.inactive_after().as_millis() as u64)
+                        .arg(GROUP)
+                        .arg(json)
+                        .arg(if idempotent { "1" } else { "0" })
+                        .arg(&inbox.channel)
+                        .arg(running_ttl)
+                        .arg(match placement {
+                            Placement::Queue => "",
+                            Placement::Here { runner } => runner,
+                        }),
+                )
+                .await
+            })
             .await;
         let sent = match outcome {
             Ok(parts) => match parts.first().map(String::as_str) {
@@ -331,19 +379,23 @@ impl Backend for RedisBackend {
         }
         let timeout =
             serde_json::to_string(&Reply::timed_out(message)).map_err(|e| EngineError::Internal(e.to_string()))?;
+        let timeout = &timeout;
         let parts: Vec<String> = self
-            .run(
-                ScriptCall::new(&self.scripts.give_up)
-                    .key(self.keys.reply(key, &call.id))
-                    .key(self.keys.calls(key))
-                    .key(self.keys.running(key, &call.id))
-                    .key(self.keys.runner(key, &call.id))
-                    .arg(timeout)
-                    .arg(self.settings.reply_ttl.as_millis() as u64)
-                    .arg(GROUP)
-                    .arg(entry_id)
-                    .arg(who.name()),
-            )
+            .until(retry_window(call.deadline), || async {
+                self.run_raw(
+                    ScriptCall::new(&self.scripts.give_up)
+                        .key(self.keys.reply(key, &call.id))
+                        .key(self.keys.calls(key))
+                        .key(self.keys.running(key, &call.id))
+                        .key(self.keys.runner(key, &call.id))
+                        .arg(timeout)
+                        .arg(self.settings.reply_ttl.as_millis() as u64)
+                        .arg(GROUP)
+                        .arg(entry_id)
+                        .arg(who.name()),
+                )
+                .await
+            })
             .await?;
         match (parts.first().map(String::as_str), parts.get(1)) {
             (Some("answered"), Some(json)) => match serde_json::from_str(json) {
@@ -367,10 +419,12 @@ impl Backend for RedisBackend {
                     .key(self.keys.runner(key, call_id))
                     .key(self.keys.calls(key))
                     .key(self.keys.reply(key, call_id))
+                    .key(self.keys.consumers(key))
                     .arg(runner)
                     .arg(entry_id)
                     .arg(GROUP)
-                    .arg(runner_ttl_ms(call.deadline)),
+                    .arg(runner_ttl_ms(call.deadline))
+                    .arg(now_ms().saturating_sub(self.settings.stale_after().as_millis() as u64)),
             )
             .await?;
         match (parts.first().map(String::as_str), parts.get(1)) {
@@ -378,6 +432,7 @@ impl Backend for RedisBackend {
                 .map(TakeBack::Answered)
                 .map_err(|e| EngineError::Internal(format!("The stored reply of call {call_id} is not readable: {e}"))),
             (Some("started"), Some(runner)) => Ok(TakeBack::Started { runner: runner.clone() }),
+            (Some("unserved"), _) => Ok(TakeBack::Unserved),
             _ => Ok(TakeBack::Taken),
         }
     }
@@ -385,16 +440,19 @@ impl Backend for RedisBackend {
     async fn start(&self, context: &CallContext, runner: &str) -> Result<Start> {
         let key = context.key()?;
         let outcome: String = self
-            .run(
-                ScriptCall::new(&self.scripts.start)
-                    .key(self.keys.runner(&key, &context.call_id))
-                    .key(self.keys.calls(&key))
-                    .key(self.keys.reply(&key, &context.call_id))
-                    .arg(runner)
-                    .arg(&context.entry_id)
-                    .arg(GROUP)
-                    .arg(runner_ttl_ms(context.deadline)),
-            )
+            .until(retry_window(context.deadline), || async {
+                self.run_raw(
+                    ScriptCall::new(&self.scripts.start)
+                        .key(self.keys.runner(&key, &context.call_id))
+                        .key(self.keys.calls(&key))
+                        .key(self.keys.reply(&key, &context.call_id))
+                        .arg(runner)
+                        .arg(&context.entry_id)
+                        .arg(GROUP)
+                        .arg(runner_ttl_ms(context.deadline)),
+                )
+                .await
+            })
             .await?;
         Ok(match outcome.as_str() {
             "run" => Start::Run,
@@ -425,7 +483,11 @@ impl Backend for RedisBackend {
 
     async fn is_answered(&self, context: &CallContext) -> Result<bool> {
         let key = context.key()?;
-        self.query::<bool>(redis::cmd("EXISTS").arg(self.keys.reply(&key, &context.call_id))).await
+        let exists = redis::cmd("EXISTS").arg(self.keys.reply(&key, &context.call_id)).clone();
+        self.until(retry_window(context.deadline), || async {
+            self.batcher().await?.query::<bool>(exists.clone()).await
+        })
+        .await
     }
 
     async fn retry(&self, key: &FunctionKey, consumer: &str, context: &CallContext, attempt: u32) -> Result<()> {
@@ -434,7 +496,11 @@ impl Backend for RedisBackend {
         let mut command = redis::cmd("XCLAIM");
         command.arg(self.keys.calls(key)).arg(GROUP).arg(consumer).arg(0).arg(&context.entry_id);
         command.arg("RETRYCOUNT").arg(attempt).arg("JUSTID");
-        self.query::<Vec<String>>(&command).await.map(|_| ())
+        self.until(retry_window(context.deadline), || async {
+            self.batcher().await?.query::<Vec<String>>(command.clone()).await
+        })
+        .await
+        .map(|_| ())
     }
 
     async fn beat(&self, key: &FunctionKey, consumer: &str) -> Result<Beat> {
@@ -499,8 +565,12 @@ impl Backend for RedisBackend {
             pipe.cmd("XDEL").arg(self.keys.calls(key)).arg(&entry.entry_id).ignore();
         }
         pipe.atomic();
-        let mut connection = self.shared().await?;
-        pipe.query_async::<()>(&mut connection).await.map_err(|e| self.error(e))
+        let pipe = &pipe;
+        self.until(now_ms() + DEAD_LETTER_RETRY_MS, || async {
+            let mut connection = self.shared_raw().await?;
+            pipe.query_async::<()>(&mut connection).await
+        })
+        .await
     }
 
     async fn reader(&self, key: &FunctionKey, consumer: &str) -> Result<Box<dyn Reader>> {

@@ -125,9 +125,11 @@ pub struct CallRequest {
 /// When a caller runs a call in its own process instead of waiting for another to.
 #[napi(object)]
 pub struct RunHere {
-    /// How many calls this process may leave waiting on other processes at once; calls
-    /// beyond that run here. (A worker with `c` slots can spare `c - 1`.)
+    /// How many of this process's execution slots may wait on other processes at once; a
+    /// call from another slot runs here. (A worker with `c` slots can spare `c - 1`.)
     pub remote_limit: u32,
+    /// The execution slot the caller holds (its execution id, or the one it runs inside).
+    pub slot: String,
     /// A queued call that no execution has started within this long is taken back and
     /// run here (default 1000).
     pub take_back_after_ms: Option<f64>,
@@ -301,6 +303,10 @@ impl From<call::Step> for CallStep {
 impl RunHere {
     pub fn into_policy(self) -> call::Policy {
         let ms = self.take_back_after_ms.filter(|ms| ms.is_finite() && *ms >= 0.0).unwrap_or(1000.0);
-        call::Policy { remote_limit: self.remote_limit as usize, take_back_after: Duration::from_millis(ms as u64) }
+        call::Policy {
+            remote_limit: self.remote_limit as usize,
+            slot: self.slot,
+            take_back_after: Duration::from_millis(ms as u64),
+        }
     }
 }

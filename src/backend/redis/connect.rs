@@ -57,6 +57,13 @@ pub fn is_connection_problem(error: &RedisError) -> bool {
         || error.is_unrecoverable_error()
 }
 
+/// A failure that goes away by itself: Redis unreachable for a moment, or restarted and
+/// still loading its data, or a cluster moving a slot.
+pub fn is_transient(error: &RedisError) -> bool {
+    is_connection_problem(error)
+        || matches!(error.code(), Some("LOADING" | "TRYAGAIN" | "CLUSTERDOWN" | "MASTERDOWN" | "READONLY"))
+}
+
 /// Maps a Redis failure: unreachable servers name the address and the setting that chose it.
 pub fn engine_error(error: RedisError, address: &str) -> EngineError {
     if is_connection_problem(&error) {

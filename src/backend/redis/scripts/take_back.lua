@@ -1,9 +1,10 @@
 -- The caller takes its queued call back to run it itself, because no execution has
--- started it yet (all worker slots may be busy). The entry leaves the stream, so no
--- Function trigger runs it; an execution its trigger already started finds the runner
--- key taken and ends without running it.
--- KEYS: runner key, calls stream, reply key
--- ARGV: runner (the caller), entry id, group, runner key ttl ms
+-- started it yet although a Function trigger is live (all worker slots may be busy). The
+-- entry leaves the stream, so no trigger runs it; an execution its trigger already started
+-- finds the runner key taken and ends without running it. With no live trigger the call
+-- is not waiting for a slot but for the trigger (n8n restarting): it stays queued.
+-- KEYS: runner key, calls stream, reply key, consumers zset
+-- ARGV: runner (the caller), entry id, group, runner key ttl ms, live since (ms)
 local stored = redis.call('GET', KEYS[3])
 if stored then
   return {'answered', stored}
@@ -11,6 +12,10 @@ end
 local current = redis.call('GET', KEYS[1])
 if current then
   return {'started', current}
+end
+local newest = redis.call('ZREVRANGE', KEYS[4], 0, 0, 'WITHSCORES')
+if not newest[2] or tonumber(newest[2]) < tonumber(ARGV[5]) then
+  return {'unserved'}
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
 redis.call('XACK', KEYS[2], ARGV[3], ARGV[2])
