@@ -90,8 +90,9 @@ pub struct FunctionDef {
     pub workflow_name: String,
     #[serde(default)]
     pub node_name: String,
-    /// How many times a call may run: a failed execution runs it again, and so does a
-    /// Function trigger taking over the call of a process that died. Then dead letters.
+    /// How many times a call may run when its executions fail (1: a failed execution is
+    /// not run again, as n8n's own retries are off by default). Then dead letters. A call
+    /// whose process died is taken over and run again besides, up to `MAX_TAKEOVERS` times.
     #[serde(default = "default_max_attempts")]
     pub max_attempts: u32,
     /// The Function node as n8n describes it (its `INode`): what a caller puts first on the
@@ -100,7 +101,19 @@ pub struct FunctionDef {
     pub start_node: Option<Value>,
 }
 
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 1;
+
+/// How many times a call is taken over and run again after the process running it died,
+/// beyond its attempts: at least once, but a call that kills every process running it
+/// must stop somewhere.
+pub const MAX_TAKEOVERS: u32 = 3;
+
+impl FunctionDef {
+    /// The most deliveries a call may have: its attempts, and the takeovers after a crash.
+    pub fn max_deliveries(&self) -> u32 {
+        self.max_attempts.saturating_add(MAX_TAKEOVERS)
+    }
+}
 
 fn default_max_attempts() -> u32 {
     DEFAULT_MAX_ATTEMPTS

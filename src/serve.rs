@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::backend::{Backend, Delivered, Reader};
+use crate::config::{Settings, Target};
 use crate::error::Result;
 use crate::held::HeldCalls;
 use crate::keys::FunctionKey;
@@ -128,10 +129,7 @@ impl Served {
         if call.attempt >= self.max_attempts {
             let entry =
                 Delivered { entry_id: context.entry_id.clone(), attempt: call.attempt, call: Ok(to_call(&call)) };
-            let reason = match call.attempt {
-                1 => reason,
-                runs => format!("{reason} (it failed {runs} times; the call was moved to the dead letters)"),
-            };
+            let reason = exhausted(reason, call.attempt, self.backend.settings());
             self.backend.dead_letter(&self.key, &entry, &reason).await?;
             return self.backend.answer_ended(context, &Reply::failed(reason)).await;
         }
@@ -193,6 +191,22 @@ fn to_call(call: &IncomingCall) -> Call {
         deadline: call.context.deadline,
         reply_to: call.context.reply_to.clone(),
         parent: call.context.parent.clone(),
+    }
+}
+
+/// Where an exhausted call went, for its error: Redis keeps dead letters, memory does not.
+fn dead_letter_note(settings: &Settings) -> &'static str {
+    match settings.target {
+        Target::Memory => "",
+        Target::Redis { .. } => "; the call was moved to the dead letters",
+    }
+}
+
+/// The error of a call whose last attempt failed (its `runs`-th run).
+pub(crate) fn exhausted(reason: String, runs: u32, settings: &Settings) -> String {
+    match runs {
+        1 => reason,
+        runs => format!("{reason} (it failed {runs} times{})", dead_letter_note(settings)),
     }
 }
 
@@ -322,11 +336,12 @@ impl Consuming {
             let _ = self.backend.answer(&context, &Reply::failed(reason)).await;
             return None;
         }
-        if entry.attempt > self.def.max_attempts {
+        if entry.attempt > self.def.max_deliveries() {
             let runs = entry.attempt - 1;
             let reason = format!(
-                "the process running it stopped {runs} time{} before it returned; the call was moved to the dead letters",
-                plural(runs)
+                "the process running it stopped {runs} time{} before it returned{}",
+                plural(runs),
+                dead_letter_note(self.backend.settings())
             );
             let _ = self.backend.dead_letter(&self.key, &entry, &reason).await;
             let _ = self.backend.answer(&context, &Reply::failed(reason)).await;

@@ -30,6 +30,7 @@ const FILES = {
 	typesCallers: workflowFile('types-callers.json'),
 	slow: workflowFile('failures-slow.json'),
 	throws: workflowFile('failures-throws.json'),
+	retries: workflowFile('failures-retries.json'),
 	noReturn: workflowFile('failures-no-return.json'),
 	failureCallers: workflowFile('failures-callers.json'),
 	square: workflowFile('items-square.json'),
@@ -45,6 +46,7 @@ const CORE_FUNCTIONS = [
 	{ file: FILES.echoTypes, name: 'echoTypes' },
 	{ file: FILES.slow, name: 'slowToAnswer' },
 	{ file: FILES.throws, name: 'findCustomer' },
+	{ file: FILES.retries, name: 'findInvoice' },
 	{ file: FILES.noReturn, name: 'forgetsToReturn' },
 	{ file: FILES.square, name: 'square' },
 ];
@@ -192,12 +194,25 @@ function defineCoreScenarios(getN8n) {
 			expect(response.seconds).toBeLessThan(10); // not the function's 10 s
 		});
 
-		test("a function whose workflow throws: it runs again up to Max Attempts (3), then the caller fails at once with the function's error message", async () => {
-			const response = await timedWebhook(getN8n(), 'failures/throws');
-			expect(errorOf(response)).toBe(
-				`Function 'findCustomer' failed: Customer 42 not found (node "Stop and Error") (it failed 3 times; the call was moved to the dead letters)`,
-			);
+		test("a function whose workflow throws runs once, as a sub-workflow would: the caller fails at once with the function's error message", async () => {
+			const n8n = getN8n();
+			const before = await executionIds(n8n, idOf(FILES.throws));
+			const response = await timedWebhook(n8n, 'failures/throws');
+			expect(errorOf(response)).toBe(`Function 'findCustomer' failed: Customer 42 not found (node "Stop and Error")`);
 			expect(response.seconds).toBeLessThan(15); // the timeout is 30 s
+			const executions = await newExecutions(n8n, idOf(FILES.throws), before);
+			expect(executions.map((execution) => execution.status)).toEqual(['error']);
+		});
+
+		test('a function with Max Attempts 3 runs again when it fails, then the caller gets its error', async () => {
+			const n8n = getN8n();
+			const before = await executionIds(n8n, idOf(FILES.retries));
+			const response = await timedWebhook(n8n, 'failures/retries');
+			// Regular mode keeps no dead letters: only Redis does.
+			const where = n8n.mode === 'queue' ? '; the call was moved to the dead letters' : '';
+			expect(errorOf(response)).toBe(`Function 'findInvoice' failed: Invoice 7 not found (node "Stop and Error") (it failed 3 times${where})`);
+			const executions = await newExecutions(n8n, idOf(FILES.retries), before, { count: 3 });
+			expect(executions.map((execution) => execution.status)).toEqual(['error', 'error', 'error']);
 		});
 
 		test('a function that ends without Return from Function: the caller fails at once, saying so', async () => {

@@ -96,7 +96,7 @@ export function buildFunctionDefinition(settings: FunctionTriggerSettings): Func
 		if (!Number.isInteger(settings.maxAttempts) || settings.maxAttempts < 1) {
 			throw new GuidedError(
 				`Max Attempts of the function "${name}" is ${settings.maxAttempts}`,
-				'Set Max Attempts to a whole number of at least 1 (1: a call never runs twice).',
+				'Set Max Attempts to a whole number of at least 1 (1: a failed execution is not run again).',
 			);
 		}
 		definition.maxAttempts = settings.maxAttempts;

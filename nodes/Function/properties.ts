@@ -122,9 +122,9 @@ export const functionTriggerProperties: INodeProperties[] = [
 				name: 'maxAttempts',
 				type: 'number',
 				typeOptions: { minValue: 1, numberPrecision: 0 },
-				default: 3,
+				default: 1,
 				description:
-					'How many times a call may run: when its execution fails, or the n8n process running it stops, it runs again until this many runs, then its caller gets the error and the call goes to the dead letters. An execution that ends without reaching Return from Function is never run again.',
+					"How many times a call may run when its execution fails: 1 (the default) runs it once, as a sub-workflow; more runs it again until this many runs. Then its caller gets the error, and in queue mode the call goes to the function's dead letters. A call whose n8n process stopped while running it is always run again. An execution that ends without reaching Return from Function is never run again.",
 			},
 		],
 	},
