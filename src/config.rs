@@ -118,7 +118,7 @@ pub fn resolve(options: &Options, env: impl Fn(&str) -> Option<String>) -> Resul
         .key_prefix
         .clone()
         .or_else(|| env("N8N_FUNCTIONS_KEY_PREFIX"))
-        .unwrap_or_else(|| DEFAULT_KEY_PREFIX.to_string());
+        .unwrap_or_else(|| default_key_prefix(env("N8N_REDIS_KEY_PREFIX"), env("QUEUE_BULL_PREFIX")));
     if key_prefix.contains(['{', '}']) {
         return Err(EngineError::InvalidOptions(format!(
             "The key prefix '{key_prefix}' contains curly braces, which would break Redis Cluster hash tags: remove them."
@@ -135,6 +135,21 @@ pub fn resolve(options: &Options, env: impl Fn(&str) -> Option<String>) -> Resul
         heartbeat: Duration::from_millis(seconds("N8N_FUNCTIONS_HEARTBEAT_MS", DEFAULT_HEARTBEAT_MS)?.max(50)),
         tls_ca_file: env("N8N_FUNCTIONS_REDIS_CA_FILE"),
     })
+}
+
+/// The prefix when N8N_FUNCTIONS_KEY_PREFIX is not set follows n8n's own separation of
+/// deployments that share one Redis: N8N_REDIS_KEY_PREFIX (n8n's default "n8n") and
+/// QUEUE_BULL_PREFIX (default "bull"). At n8n's defaults it is "n8n-functions:"; a deployment
+/// with its own prefixes gets keys of its own, "<n8n prefix>-functions:<bull prefix>:".
+/// (Braces, which n8n users put in QUEUE_BULL_PREFIX for Redis Cluster, are left out: a
+/// function's keys carry hash tags of their own.)
+fn default_key_prefix(n8n_prefix: Option<String>, bull_prefix: Option<String>) -> String {
+    let clean = |text: String| text.replace(['{', '}'], "");
+    let n8n_prefix = n8n_prefix.map(clean).filter(|p| !p.is_empty()).unwrap_or_else(|| "n8n".into());
+    match bull_prefix.map(clean).filter(|p| !p.is_empty() && p != "bull") {
+        None => format!("{n8n_prefix}-functions:"),
+        Some(bull_prefix) => format!("{n8n_prefix}-functions:{bull_prefix}:"),
+    }
 }
 
 fn number<T: std::str::FromStr>(text: &str, name: &str) -> Result<T> {
@@ -225,6 +240,19 @@ mod tests {
         let from_credential =
             resolve_with(Options { credential: Some(credential), ..Default::default() }, &vars).unwrap();
         assert!(from_credential.address().starts_with("rediss://cred:6379/0"), "{}", from_credential.address());
+    }
+
+    #[test]
+    fn the_default_prefix_keeps_apart_the_deployments_n8n_keeps_apart() {
+        let prefix = |vars: &[(&str, &str)]| resolve_with(Options::default(), vars).unwrap().key_prefix;
+        assert_eq!(prefix(&[]), DEFAULT_KEY_PREFIX);
+        assert_eq!(prefix(&[("N8N_REDIS_KEY_PREFIX", "n8n"), ("QUEUE_BULL_PREFIX", "bull")]), DEFAULT_KEY_PREFIX);
+        let a = prefix(&[("N8N_REDIS_KEY_PREFIX", "a"), ("QUEUE_BULL_PREFIX", "a-bull")]);
+        let b = prefix(&[("N8N_REDIS_KEY_PREFIX", "b"), ("QUEUE_BULL_PREFIX", "b-bull")]);
+        assert_eq!((a.as_str(), b.as_str()), ("a-functions:a-bull:", "b-functions:b-bull:"));
+        assert_eq!(prefix(&[("QUEUE_BULL_PREFIX", "{n8n-prod}")]), "n8n-functions:n8n-prod:");
+        let shared = [("N8N_REDIS_KEY_PREFIX", "a"), ("N8N_FUNCTIONS_KEY_PREFIX", "shared:")];
+        assert_eq!(prefix(&shared), "shared:", "an explicit prefix shares functions on purpose");
     }
 
     #[test]

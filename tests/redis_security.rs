@@ -97,12 +97,41 @@ async fn passwords_and_acl_users_and_no_secret_in_errors_or_call_contexts() {
     assert!(error.contains("NOAUTH") || error.contains("refused the credentials"), "{error}");
 }
 
+/// An engine as a deployment's n8n process makes it: prefix and Redis from its environment.
+fn engine_from_env(vars: &[(&str, String)]) -> Arc<Engine> {
+    let settings =
+        config::resolve(&Options::default(), |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
+            .unwrap();
+    Arc::new(Engine::new(settings).unwrap())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn key_prefixes_keep_deployments_sharing_one_redis_apart() {
     let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
     let suffix = uuid::Uuid::new_v4().simple().to_string();
     let blue = engine(&url, &format!("blue-{suffix}:"), &[]);
     let green = engine(&url, &format!("green-{suffix}:"), &[]);
+    assert_deployments_apart(&blue, &green).await;
+}
+
+/// Two deployments on one Redis, each with its own QUEUE_BULL_PREFIX and
+/// N8N_REDIS_KEY_PREFIX as n8n requires, and no N8N_FUNCTIONS_KEY_PREFIX: apart by default.
+#[tokio::test(flavor = "multi_thread")]
+async fn deployments_n8n_keeps_apart_are_apart_without_a_functions_prefix() {
+    let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let deployment = |name: &str| {
+        let suffix = &uuid::Uuid::new_v4().simple().to_string()[..8];
+        engine_from_env(&[
+            ("N8N_FUNCTIONS_REDIS_URL", url.clone()),
+            ("N8N_REDIS_KEY_PREFIX", format!("{name}-{suffix}")),
+            ("QUEUE_BULL_PREFIX", format!("{name}-{suffix}-bull")),
+        ])
+    };
+    assert_deployments_apart(&deployment("blue"), &deployment("green")).await;
+}
+
+/// Blue serves `echo`: green neither lists it nor reaches it.
+async fn assert_deployments_apart(blue: &Arc<Engine>, green: &Arc<Engine>) {
     let served = blue.serve(echo()).await.unwrap();
     assert_eq!(blue.list(None).await.unwrap().len(), 1);
     assert!(green.list(None).await.unwrap().is_empty());

@@ -41,8 +41,11 @@ function sharedEnv(run) {
 	}
 	return {
 		...env,
-		// A developer's N8N_FUNCTIONS_* settings reach the addon; the key prefix is per run.
-		...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('N8N_FUNCTIONS_'))),
+		// A developer's N8N_FUNCTIONS_* settings reach the addon, but not a key prefix: this
+		// package derives its own from n8n's prefixes, fresh per run, as in any deployment.
+		...Object.fromEntries(
+			Object.entries(process.env).filter(([key]) => key.startsWith('N8N_FUNCTIONS_') && key !== 'N8N_FUNCTIONS_KEY_PREFIX'),
+		),
 		DB_TYPE: 'postgresdb',
 		DB_POSTGRESDB_HOST: postgresSettings.host,
 		DB_POSTGRESDB_PORT: String(postgresSettings.port),
@@ -53,13 +56,12 @@ function sharedEnv(run) {
 		...queueRedisEnv(),
 		QUEUE_BULL_PREFIX: `${run.keyPrefix}bull`,
 		N8N_REDIS_KEY_PREFIX: `${run.keyPrefix}n8n`,
-		N8N_FUNCTIONS_KEY_PREFIX: functionsKeyPrefix(run),
 	};
 }
 
-/** This package's key prefix in queue mode (N8N_FUNCTIONS_KEY_PREFIX), fresh per run. */
+/** This package's key prefix in queue mode: derived from n8n's two prefixes (src/config.rs). */
 function functionsKeyPrefix(run) {
-	return `${run.keyPrefix}fn:`;
+	return `${run.keyPrefix}n8n-functions:${run.keyPrefix}bull:`;
 }
 
 // E2E_PROCESS_NAME says which process ran something (readable as $env.E2E_PROCESS_NAME where

@@ -114,7 +114,7 @@ async function startN8nTopology({ mode = 'queue', workers = 1, workerConcurrency
 			activate: (id) => topology.rest.activate(id),
 			webhook: (webhookPath, options) => callWebhook(topology.baseUrl, webhookPath, options),
 			executions: (workflowId) => topology.rest.executions(workflowId),
-			/** This run's keys of the functions' Redis namespace (queue mode; N8N_FUNCTIONS_KEY_PREFIX). */
+			/** This run's keys of the functions' Redis namespace (queue mode; the prefix derived from n8n's). */
 			functionKeys: () => listKeys(n8nDir, functionsKeyPrefix(run)),
 			/** Calls not yet answered in a function's stream (queue mode; docs/ARCHITECTURE.md "Keys"). */
 			openCalls: (scope, name) => streamLength(n8nDir, `${functionsKeyPrefix(run)}fn:{${scope}/${name}}:calls`),
