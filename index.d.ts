@@ -71,8 +71,13 @@ export declare class ServedFunction {
    * `error` (or a generic "ended without reaching Return from Function"). True if this answered it.
    */
   finished(context: CallContext, error?: string | undefined | null): Promise<boolean>
-  /** Stops consuming at once (idempotent); resolves when the consumer has stopped and its connection is closed. */
-  close(): Promise<void>
+  /**
+   * Stops consuming at once (idempotent); resolves when the consumer has stopped and its
+   * connection is closed. `deactivated`: the function's workflow was deactivated (not
+   * its process shutting down), so unless a trigger of it starts again within a
+   * heartbeat, calls fail at once, and those waiting are told so.
+   */
+  close(deactivated?: boolean | undefined | null): Promise<void>
 }
 
 /** Everything Return from Function needs to answer a call; travels as `item.json._functionCall`. */

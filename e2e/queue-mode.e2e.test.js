@@ -157,20 +157,37 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 			}
 		}, 150_000);
 
-		// The Function trigger's own definition decides: a call that waited in the stream while
-		// the workflow was republished with a new parameter runs with that parameter's default.
-		test("a call queued across a definition change gets the new definition's defaults", async () => {
+		// A deactivation is a person's decision: calls waiting for the function and calls made
+		// after it fail at once, saying so. Published again with a new parameter, calls get
+		// the new definition's default (a call queued across a change: tests/definition_changes.rs).
+		test('a deactivated function fails its calls at once, saying so; published again, calls get its new defaults', async () => {
 			await n8n.rest.deactivate(liveGreetId());
-			const pending = callLiveGreet(n8n, 'Queued');
-			await waitUntil('the call to liveGreet queued while its workflow is inactive', async () => (await n8n.openCalls(GLOBAL, 'liveGreet')) > 0, {
-				timeoutMs: 30_000,
-				intervalMs: 100,
-			});
+			let response;
+			await waitUntil(
+				'a call to the deactivated liveGreet failing with "was deactivated"',
+				async () => {
+					response = await callLiveGreet(n8n, 'Late');
+					return String(response.body?.error ?? '').includes('was deactivated');
+				},
+				{ timeoutMs: 30_000, intervalMs: 250 },
+			);
+			expect(response.body.error).toBe(
+				"The global function 'liveGreet' is not active: its workflow 'Live change: greet' (id e2eLiveGreet001) was deactivated. Activate it and call again.",
+			);
+			expect(response.seconds).toBeLessThan(5); // not the call's timeout (60 s)
+			const after = await callLiveGreet(n8n, 'After');
+			expect(after.body.error).toBe(response.body.error);
+			expect(after.seconds).toBeLessThan(2);
+
 			await changeLiveGreet(n8n, {
 				addParameter: { name: 'salutation', type: 'string', defaultValue: 'Hi' },
 				returnValue: "={{ { greeting: $json.salutation + ' ' + $json.name + $json.punctuation, version: 3 } }}",
 			});
-			expect((await pending).body).toEqual({ greeting: 'Hi Queued!', version: 3 });
+			await waitUntil('liveGreet callable again', async () => (await callLiveGreet(n8n, 'Again')).body?.version === 3, {
+				timeoutMs: 30_000,
+				intervalMs: 250,
+			});
+			expect((await callLiveGreet(n8n, 'Again')).body).toEqual({ greeting: 'Hi Again!', version: 3 });
 		}, 120_000);
 	});
 

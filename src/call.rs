@@ -139,6 +139,8 @@ struct Pending {
     who: Waiting,
     reply: oneshot::Receiver<Reply>,
     def: FunctionDef,
+    /// The definition version the call was sent with.
+    version: String,
 }
 
 enum State {
@@ -320,6 +322,7 @@ impl Outgoing {
                 who,
                 reply,
                 def,
+                version: version.clone(),
             };
             match sent {
                 Sent::Queued { entry_id, reply } => {
@@ -351,7 +354,10 @@ impl Outgoing {
                     self.engine.forget_definition(key);
                     return Err(not_found(&self.engine, key).await);
                 }
-                Sent::Inactive { last_seen } => {
+                Sent::Inactive { deactivated: true, .. } => {
+                    return Err(EngineError::FunctionInactive(described(known, key).deactivated_message()));
+                }
+                Sent::Inactive { last_seen, .. } => {
                     let def = described(known, key);
                     return Err(EngineError::FunctionInactive(format!(
                         "The {} is not active: no Function trigger has run it {}. Activate workflow {} (or start n8n's main process) and call again.",
@@ -385,10 +391,27 @@ impl Outgoing {
                 _ = tokio::time::sleep_until(at) => {}
             }
             let caller = self.engine.caller_runner().to_string();
-            match self.engine.backend().take_back(&self.request.key, &pending.call, &pending.entry_id, &caller).await {
-                Ok(TakeBack::Taken) => {
+            let backend = self.engine.backend().clone();
+            match backend
+                .take_back(&self.request.key, &pending.call, &pending.entry_id, &caller, &pending.version)
+                .await
+            {
+                Ok(TakeBack::Taken { changed }) => {
                     drop(counted);
                     pending.entry_id = String::new();
+                    if let Some(def) = changed {
+                        // Changed while the call waited: the current definition decides, as
+                        // a trigger's does for the calls it takes.
+                        pending.def = self.engine.remember_definition(&self.request.key, def).def.clone();
+                        match params::validate(&pending.def, pending.call.items.clone()) {
+                            Ok(items) => pending.call.items = items,
+                            Err(wrong) => {
+                                let reason = format!("the function changed while the call waited. {wrong}");
+                                backend.answer(&self.context(&pending.call), &Reply::failed(reason)).await?;
+                                return self.wait(pending).await.map(Step::Value);
+                            }
+                        }
+                    }
                     let step = self.hand_out(&pending, 1);
                     self.state = State::RunningHere { pending, attempt: 1 };
                     return Ok(step);

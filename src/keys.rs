@@ -61,7 +61,13 @@ impl Keys {
     }
 
     fn function(&self, key: &FunctionKey, what: &str) -> String {
-        format!("{}fn:{{{}/{}}}:{}", self.prefix, key.scope, key.name, what)
+        format!("{}{what}", self.of_function(key))
+    }
+
+    /// What every key of one function starts with, for scripts that build the keys of the
+    /// calls they find (all in the function's hash slot).
+    pub fn of_function(&self, key: &FunctionKey) -> String {
+        format!("{}fn:{{{}/{}}}:", self.prefix, key.scope, key.name)
     }
 
     /// Stream of pending calls (consumer group `GROUP`).

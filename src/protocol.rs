@@ -120,6 +120,15 @@ fn default_max_attempts() -> u32 {
 }
 
 impl FunctionDef {
+    /// What a caller hears when the function's workflow was deactivated.
+    pub fn deactivated_message(&self) -> String {
+        format!(
+            "The {} is not active: its workflow {} was deactivated. Activate it and call again.",
+            self.describe(),
+            workflow_label(&self.workflow_name, &self.workflow_id)
+        )
+    }
+
     /// A stable fingerprint of what callers validate against: the same definition gives
     /// the same version in every process, so caches never churn for nothing.
     pub fn version(&self) -> String {
@@ -268,7 +277,8 @@ pub struct Reply {
 #[serde(rename_all = "camelCase")]
 pub struct ReplyError {
     pub message: String,
-    /// "failed" (the function raised or its execution ended without returning) or "timeout".
+    /// "failed" (the function raised or its execution ended without returning), "timeout",
+    /// or "inactive" (its workflow was deactivated before the call ran).
     pub kind: String,
 }
 
@@ -285,6 +295,11 @@ impl Reply {
         Self::error("timeout", message)
     }
 
+    /// The function's workflow was deactivated: its callers get FUNCTION_INACTIVE.
+    pub fn inactive(message: impl Into<String>) -> Self {
+        Self::error("inactive", message)
+    }
+
     fn error(kind: &str, message: impl Into<String>) -> Self {
         Self {
             v: PROTOCOL_VERSION,
@@ -299,6 +314,7 @@ impl Reply {
         match self.error {
             None => Ok(self.value.unwrap_or(Value::Null)),
             Some(error) if error.kind == "timeout" => Err(EngineError::CallTimeout(error.message)),
+            Some(error) if error.kind == "inactive" => Err(EngineError::FunctionInactive(error.message)),
             Some(error) => Err(EngineError::FunctionFailed(format!("Function '{function}' failed: {}", error.message))),
         }
     }

@@ -33,6 +33,18 @@ pub struct IncomingCall {
     pub attempt: u32,
 }
 
+/// Why a served function stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// Its process is shutting down (n8n restarting): calls wait in the stream for the
+    /// function's next trigger.
+    Restarting,
+    /// Its workflow was deactivated: unless a trigger of the function starts again within a
+    /// heartbeat (n8n republishing the workflow), calls fail at once from then on, and the
+    /// calls waiting are told so.
+    Deactivated,
+}
+
 pub struct Served {
     pub key: FunctionKey,
     consumer: String,
@@ -41,6 +53,8 @@ pub struct Served {
     /// Where retried calls go back in line for JS.
     handoff: mpsc::Sender<IncomingCall>,
     max_attempts: u32,
+    /// What callers hear once the function's workflow was deactivated.
+    deactivated_message: String,
     held: Arc<HeldCalls>,
     cancel: CancellationToken,
     task: Mutex<Option<JoinHandle<()>>>,
@@ -60,6 +74,7 @@ pub async fn serve(backend: Arc<dyn Backend>, held: Arc<HeldCalls>, def: Functio
     let (handoff, calls) = mpsc::channel(HANDOFF_CAPACITY);
     let cancel = CancellationToken::new();
     let max_attempts = def.max_attempts;
+    let deactivated_message = def.deactivated_message();
     let consuming = Consuming {
         backend: backend.clone(),
         def,
@@ -77,6 +92,7 @@ pub async fn serve(backend: Arc<dyn Backend>, held: Arc<HeldCalls>, def: Functio
         calls: tokio::sync::Mutex::new(calls),
         handoff,
         max_attempts,
+        deactivated_message,
         held,
         cancel,
         task: Mutex::new(Some(task)),
@@ -148,11 +164,15 @@ impl Served {
     }
 
     /// Stops consuming (idempotent) and resolves once the consumer has stopped, returned
-    /// what it never handed out, and left the function's live consumers.
-    pub async fn close(&self) -> Result<()> {
+    /// what it never handed out, and left the function's live consumers. `Deactivated`
+    /// then retires the function a heartbeat later, in the background.
+    pub async fn close(&self, closing: Closing) -> Result<()> {
         self.cancel.cancel();
+        let closed_at = now_ms();
+        let mut first = false;
         self.closed
             .get_or_try_init(|| async {
+                first = true;
                 let task = lock(&self.task).take();
                 if let Some(task) = task {
                     let _ = task.await;
@@ -171,8 +191,16 @@ impl Served {
                 self.backend.release(&self.key, &self.consumer, unstarted).await?;
                 self.backend.deregister(&self.key, &self.consumer).await
             })
-            .await
-            .map(|_| ())
+            .await?;
+        if first && closing == Closing::Deactivated {
+            let (backend, key, consumer) = (self.backend.clone(), self.key.clone(), self.consumer.clone());
+            let reply = Reply::inactive(self.deactivated_message.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(backend.settings().heartbeat).await;
+                let _ = backend.deactivate(&key, &consumer, closed_at, &reply).await;
+            });
+        }
+        Ok(())
     }
 }
 

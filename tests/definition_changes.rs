@@ -9,6 +9,7 @@ use std::time::Duration;
 use n8n_nodes_functions::config::{self, Options};
 use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::protocol::{FunctionDef, Param, ParamType, GLOBAL_SCOPE};
+use n8n_nodes_functions::serve::Closing;
 use serde_json::{json, Value};
 
 use common::serving::each_call;
@@ -61,21 +62,21 @@ async fn a_caller_that_knew_the_old_definition_may_pass_a_new_parameter() {
     let engine = engine();
     let v1 = serve_echo(&engine, greet(vec![param("name", true, None)])).await;
     assert_eq!(call(&engine, json!({"name": "Ada"})).await.unwrap(), json!({"name": "Ada"}));
-    v1.close().await.unwrap();
+    v1.close(Closing::Restarting).await.unwrap();
     let v2 = serve_echo(&engine, greet(vec![param("name", true, None), param("punctuation", false, Some(json!("!")))]))
         .await;
     let answer = call(&engine, json!({"name": "Ada", "punctuation": "?"})).await.unwrap();
     assert_eq!(answer, json!({"name": "Ada", "punctuation": "?"}));
     let wrong = call(&engine, json!({"name": "Ada", "exclamation": true})).await.unwrap_err();
     assert!(wrong.contains("unknown parameter 'exclamation'"), "{wrong}");
-    v2.close().await.unwrap();
+    v2.close(Closing::Restarting).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_call_that_waited_through_a_change_gets_the_new_defaults_or_a_clear_error() {
     let engine = engine();
     let v1 = engine.serve(greet(vec![param("name", true, None)])).await.unwrap();
-    v1.close().await.unwrap();
+    v1.close(Closing::Restarting).await.unwrap();
     // Sent while no trigger runs, checked against the old definition.
     let waiting = {
         let engine = engine.clone();
@@ -85,7 +86,7 @@ async fn a_call_that_waited_through_a_change_gets_the_new_defaults_or_a_clear_er
     let v2 = serve_echo(&engine, greet(vec![param("name", true, None), param("salutation", false, Some(json!("Hi")))]))
         .await;
     assert_eq!(waiting.await.unwrap().unwrap(), json!({"name": "Queued", "salutation": "Hi"}));
-    v2.close().await.unwrap();
+    v2.close(Closing::Restarting).await.unwrap();
 
     let waiting = {
         let engine = engine.clone();
@@ -96,5 +97,5 @@ async fn a_call_that_waited_through_a_change_gets_the_new_defaults_or_a_clear_er
     let error = waiting.await.unwrap().unwrap_err();
     assert!(error.contains("the function changed while the call waited"), "{error}");
     assert!(error.contains("required parameter 'title' is missing"), "{error}");
-    v3.close().await.unwrap();
+    v3.close(Closing::Restarting).await.unwrap();
 }

@@ -14,7 +14,7 @@ use n8n_nodes_functions::config::{self, Options};
 use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::error::EngineError;
 use n8n_nodes_functions::protocol::{now_ms, FunctionDef, Param, ParamType, GLOBAL_SCOPE};
-use n8n_nodes_functions::serve::Served;
+use n8n_nodes_functions::serve::{Closing, Served};
 use redis::aio::MultiplexedConnection;
 use serde_json::{json, Value};
 
@@ -143,7 +143,7 @@ async fn entries_that_cannot_run_are_answered_or_dead_lettered_and_the_consumer_
 
     let value = f.engine.call(common::request("add", args(json!({"a": 7})), Duration::from_secs(5))).await.unwrap();
     assert_eq!(value, json!({"a": 7, "attempt": 1}));
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -162,7 +162,7 @@ async fn a_call_held_by_a_consumer_that_died_is_taken_over_within_seconds() {
     assert_eq!(value, json!({"a": 1, "attempt": 2}));
     println!("taken over and answered {:?} after the holder died (heartbeat 100 ms)", died.elapsed());
     assert!(died.elapsed() < Duration::from_secs(5), "taken over after {:?}", died.elapsed());
-    survivor.close().await.unwrap();
+    survivor.close(Closing::Restarting).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -189,7 +189,7 @@ async fn a_failed_execution_runs_again_then_goes_to_the_dead_letters_and_the_cal
     assert_eq!(*attempts.lock().unwrap(), vec![1, 2]);
     let dead = format!("{}fn:{{__global__/flaky}}:dead", f.prefix);
     assert_eq!(xlen(&mut f.redis, &dead).await, 1);
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -208,7 +208,7 @@ async fn an_execution_that_ends_without_returning_is_not_run_again() {
         f.engine.call(common::request("quiet", args(json!({"a": 1})), Duration::from_secs(10))).await.unwrap_err();
     assert!(error.to_string().contains("without reaching a Return from Function node"), "{error}");
     assert_eq!(*runs.lock().unwrap(), 1);
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -221,7 +221,7 @@ async fn payloads_over_the_limit_are_refused_naming_the_limit() {
         f.engine.call(common::request("echo", args(json!({"a": big})), Duration::from_secs(5))).await.unwrap_err();
     assert_eq!(error.code(), "PAYLOAD_TOO_LARGE");
     assert!(error.to_string().contains("over the limit of 2000 bytes (N8N_FUNCTIONS_MAX_PAYLOAD_BYTES)"), "{error}");
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -237,8 +237,8 @@ async fn a_live_consumer_keeps_a_long_call_from_being_taken_over() {
     assert!(stolen.lock().unwrap().is_empty(), "a live holder's call was taken over");
     f.engine.respond(&taken[0].context, json!("done by the holder")).await.unwrap();
     assert_eq!(call.await.unwrap().unwrap(), json!("done by the holder"));
-    holder.close().await.unwrap();
-    other.close().await.unwrap();
+    holder.close(Closing::Restarting).await.unwrap();
+    other.close(Closing::Restarting).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -280,7 +280,7 @@ async fn after_redis_restarts_calls_flow_again_without_extra_connections_or_cons
         .await
         .unwrap();
     assert_eq!(consumers.len(), 1, "one consumer, not one more per reconnect");
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -303,7 +303,7 @@ async fn answered_calls_leave_only_an_answer_that_expires() {
         let ttl: i64 = redis::cmd("PTTL").arg(&reply).query_async(&mut f.redis).await.unwrap();
         assert!(ttl > 0 && ttl <= 60_000, "{reply} expires in {ttl} ms");
     }
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -319,7 +319,7 @@ async fn a_calls_stream_deleted_under_a_served_function_comes_back_with_the_next
     let _: i64 = redis::cmd("DEL").arg(&calls).query_async(&mut f.redis).await.unwrap();
     let answer = f.engine.call(common::request("add", args(json!({"a": 2})), Duration::from_secs(10))).await;
     assert_eq!(answer.unwrap()["a"], 2, "the call after the stream was deleted is answered");
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -356,7 +356,7 @@ async fn returns_then_fails(answered_elsewhere: bool) {
     assert_eq!(reports.lock().unwrap().len(), 1, "the call did not run again");
     let dead = format!("{}fn:{{__global__/returns-then-fails}}:dead", f.prefix);
     assert_eq!(xlen(&mut f.redis, &dead).await, 0, "nothing went to the dead letters");
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -376,5 +376,5 @@ async fn calls_keep_flowing_after_redis_forgets_the_scripts() {
     for (a, answer) in (2..12).zip(answers) {
         assert_eq!(answer.unwrap()["a"], a, "call {a} after SCRIPT FLUSH");
     }
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }

@@ -12,6 +12,7 @@ use common::PrivateRedis;
 use n8n_nodes_functions::config::{self, Options};
 use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::protocol::{FunctionDef, GLOBAL_SCOPE};
+use n8n_nodes_functions::serve::Closing;
 use serde_json::{json, Value};
 
 fn engine(url: &str, prefix: &str, vars: &[(&str, &str)]) -> Arc<Engine> {
@@ -48,7 +49,7 @@ async fn round_trip(engine: &Arc<Engine>) -> Result<Value, String> {
     });
     let items = vec![json!({"word": "hello"}).as_object().unwrap().clone()];
     let result = engine.call(common::request("echo", items, Duration::from_secs(5))).await.map_err(|e| e.to_string());
-    served.close().await.map_err(|e| e.to_string())?;
+    served.close(Closing::Restarting).await.map_err(|e| e.to_string())?;
     result
 }
 
@@ -138,5 +139,5 @@ async fn assert_deployments_apart(blue: &Arc<Engine>, green: &Arc<Engine>) {
     let items = vec![json!({}).as_object().unwrap().clone()];
     let error = green.call(common::request("echo", items, Duration::from_secs(2))).await.unwrap_err();
     assert_eq!(error.code(), "FUNCTION_NOT_FOUND");
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }

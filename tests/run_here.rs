@@ -16,7 +16,7 @@ use n8n_nodes_functions::config::{self, Options};
 use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::keys::FunctionKey;
 use n8n_nodes_functions::protocol::{FunctionDef, Param, ParamType, DEFAULT_MAX_ATTEMPTS, GLOBAL_SCOPE};
-use n8n_nodes_functions::serve::IncomingCall;
+use n8n_nodes_functions::serve::{Closing, IncomingCall};
 use serde_json::{json, Value};
 
 fn redis_url() -> String {
@@ -129,7 +129,7 @@ async fn past_the_remote_limit_a_call_runs_in_the_callers_process(kind: Kind) {
     assert_eq!(value_of(outgoing.ran(None).await.unwrap()), json!({"doubled": 42}));
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(queued.lock().unwrap().is_empty(), "{kind:?}: a call run here is never queued for the trigger");
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }
 
 async fn a_call_no_execution_started_in_time_is_taken_back_and_its_late_execution_runs_nothing(kind: Kind) {
@@ -149,7 +149,7 @@ async fn a_call_no_execution_started_in_time_is_taken_back_and_its_late_executio
     let late = queued.lock().unwrap().pop().unwrap();
     assert_eq!(engine.start(&late.context).await.unwrap(), Start::Answered, "{kind:?}");
     assert!(!served.finished(&late.context, None).await.unwrap(), "{kind:?}: nothing answered twice");
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }
 
 async fn a_late_execution_of_a_call_its_caller_still_runs_ends_without_answering_it(kind: Kind) {
@@ -164,7 +164,7 @@ async fn a_late_execution_of_a_call_its_caller_still_runs_ends_without_answering
     assert!(!served.finished(&late.context, None).await.unwrap(), "{kind:?}: not answered with 'no return'");
     assert_eq!(execute(&engine, &call).await, Start::Run);
     assert_eq!(value_of(outgoing.ran(None).await.unwrap()), json!({"doubled": 8}));
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }
 
 async fn an_execution_that_started_keeps_its_call(kind: Kind) {
@@ -185,7 +185,7 @@ async fn an_execution_that_started_keeps_its_call(kind: Kind) {
     });
     let mut outgoing = engine.outgoing(request("double", 8, policy(10, 100)));
     assert_eq!(value_of(outgoing.next().await.unwrap()), json!({"doubled": 16}), "{kind:?}");
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }
 
 async fn a_failed_run_here_runs_again_then_fails_with_its_reason(kind: Kind) {
@@ -203,13 +203,55 @@ async fn a_failed_run_here_runs_again_then_fails_with_its_reason(kind: Kind) {
     run_of(ended.next().await.unwrap());
     let error = ended.ran(None).await.unwrap_err().to_string();
     assert!(error.contains("ended without reaching a Return from Function node"), "{kind:?}: {error}");
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
+}
+
+async fn a_call_taken_back_after_its_function_changed_runs_as_the_new_definition_says(kind: Kind) {
+    let engine = engine(kind, &prefix());
+    let old = Arc::new(engine.serve(def("double", DEFAULT_MAX_ATTEMPTS)).await.unwrap());
+    let queued = collect_calls(old.clone());
+    let mut outgoing = engine.outgoing(request("double", 2, policy(10, 300)));
+    let waiting = tokio::spawn(async move { (outgoing.next().await, outgoing) });
+    while queued.lock().unwrap().is_empty() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Published anew with a parameter more, while the call waits for a slot.
+    let mut changed = def("double", DEFAULT_MAX_ATTEMPTS);
+    changed.parameters.push(Param {
+        name: "factor".into(),
+        kind: ParamType::Number,
+        required: false,
+        default: Some(json!(3)),
+        description: String::new(),
+    });
+    changed.start_node.as_mut().unwrap()["parameters"] = json!({"version": 2});
+    let new = engine.serve(changed).await.unwrap();
+    let (step, _outgoing) = waiting.await.unwrap();
+    match step.unwrap() {
+        Step::Run(here) => {
+            assert_eq!(Value::Object(here.call.items[0].clone()), json!({"a": 2, "factor": 3}), "{kind:?}");
+            assert_eq!(here.start_node["parameters"], json!({"version": 2}), "{kind:?}: the new Function node");
+        }
+        Step::Value(value) => panic!("{kind:?}: expected the call back, got {value}"),
+    }
+    new.close(Closing::Restarting).await.unwrap();
+    old.close(Closing::Restarting).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn taken_back_after_a_change_redis() {
+    a_call_taken_back_after_its_function_changed_runs_as_the_new_definition_says(Kind::Redis).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn taken_back_after_a_change_memory() {
+    a_call_taken_back_after_its_function_changed_runs_as_the_new_definition_says(Kind::Memory).await;
 }
 
 async fn a_call_waiting_for_its_trigger_to_restart_stays_queued_for_it(kind: Kind) {
     let engine = engine(kind, &prefix());
     let first = engine.serve(def("double", DEFAULT_MAX_ATTEMPTS)).await.unwrap();
-    first.close().await.unwrap(); // n8n's main process restarting: no trigger is live
+    first.close(Closing::Restarting).await.unwrap(); // n8n's main process restarting: no trigger is live
     let waiting = {
         let engine = engine.clone();
         tokio::spawn(async move { engine.outgoing(request("double", 7, policy(10, 100))).next().await })
@@ -225,7 +267,7 @@ async fn a_call_waiting_for_its_trigger_to_restart_stays_queued_for_it(kind: Kin
     });
     let step = tokio::time::timeout(Duration::from_secs(5), waiting).await.unwrap().unwrap().unwrap();
     assert_eq!(value_of(step), json!({"doubled": 14}), "{kind:?}: the restarted trigger served it, not the caller");
-    restarted.close().await.unwrap();
+    restarted.close(Closing::Restarting).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -326,5 +368,5 @@ async fn the_call_of_a_process_that_died_mid_run_runs_again_elsewhere() {
     let second_worker = engine(Kind::Redis, &prefix);
     assert_eq!(execute(&second_worker, &again).await, Start::Run, "the takeover runs the call again");
     assert_eq!(waiting.await.unwrap().unwrap(), json!({"doubled": 6}));
-    served.close().await.unwrap();
+    served.close(Closing::Restarting).await.unwrap();
 }

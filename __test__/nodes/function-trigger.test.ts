@@ -75,6 +75,20 @@ describe('the Function trigger', () => {
 		expect(await second).toEqual({ a: 5, b: 1 });
 	});
 
+	it('closed while n8n keeps running (its workflow deactivated): calls fail at once, saying so', async () => {
+		const add = await startFunction();
+		await add.close();
+		// n8n closes and starts a trigger again when the workflow is published anew: only a
+		// trigger still closed a heartbeat (2 s) later means the workflow was deactivated.
+		await new Promise((resolve) => setTimeout(resolve, 2300));
+		const started = Date.now();
+		const call = await outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20_000 }));
+		expect(call).toMatchObject({
+			error: { message: "The global function 'add' is not active: its workflow 'Math' (id wfMath) was deactivated. Activate it and call again." },
+		});
+		expect(Date.now() - started).toBeLessThan(1000);
+	});
+
 	it('refuses the experimental v2 engine, which cannot report execution ends', async () => {
 		await expect(startFunction({ engineType: 'v2' })).rejects.toThrow(/experimental execution engine \(v2\)/);
 		expect(await functions().describe(GLOBAL, 'add')).toBeNull();

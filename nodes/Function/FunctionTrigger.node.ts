@@ -16,6 +16,7 @@ import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/node-error';
 import { CallServer } from './call-server';
 import { listenForOneCall } from './editor-test';
+import { isProcessStopping, watchForShutdown } from './process-stopping';
 import { itemsOfCall } from './items-of-call';
 import { functionTriggerProperties } from './properties';
 import { readFunctionDefinition } from './read-definition';
@@ -85,11 +86,16 @@ export class FunctionTrigger implements INodeType {
 			throw toNodeError(node, error);
 		}
 
+		watchForShutdown();
 		server.start();
 		return {
 			closeFunction: async () => {
-				await server.close();
-				this.logger.debug(`Function of node "${node.name}" stopped`, { workflowId: workflow.id });
+				// n8n closes triggers when it shuts down and when the workflow is deactivated.
+				const deactivated = !isProcessStopping();
+				await server.close(deactivated);
+				this.logger.debug(`Function of node "${node.name}" stopped (${deactivated ? 'deactivated' : 'n8n is stopping'})`, {
+					workflowId: workflow.id,
+				});
 			},
 		};
 	}

@@ -11,7 +11,7 @@ import { type ExecutionOutcome, outcomeOfRejection, outcomeOfRun } from './execu
 export interface CallSource {
 	next(): Promise<IncomingCall[]>;
 	finished(context: CallContext, error?: string): Promise<boolean>;
-	close(): Promise<void>;
+	close(deactivated?: boolean): Promise<void>;
 }
 
 export interface CallServerLog {
@@ -46,10 +46,13 @@ export class CallServer {
 		this.loop ??= this.takeCalls();
 	}
 
-	/** Stops taking calls and waits for the loop; executions still running report later. */
-	async close(): Promise<void> {
+	/**
+	 * Stops taking calls and waits for the loop; executions still running report later.
+	 * `deactivated`: the workflow was deactivated, not its process stopped (see ServedFunction.close).
+	 */
+	async close(deactivated = false): Promise<void> {
 		this.closing = true;
-		await this.options.source.close();
+		await this.options.source.close(deactivated);
 		await this.loop;
 	}
 

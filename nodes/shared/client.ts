@@ -37,8 +37,8 @@ export class Served {
 		return await withFunctionsErrors(this.raw.finished(context, error));
 	}
 
-	async close(): Promise<void> {
-		await withFunctionsErrors(this.raw.close());
+	async close(deactivated?: boolean): Promise<void> {
+		await withFunctionsErrors(this.raw.close(deactivated));
 	}
 }
 

@@ -40,6 +40,8 @@ struct Function {
     def: Option<(FunctionDef, String)>,
     consumers: HashMap<String, u64>,
     stopped_at: Option<u64>,
+    /// Its workflow was deactivated: calls fail at once until a trigger registers again.
+    deactivated: bool,
     queue: VecDeque<Call>,
     /// Calls handed out and not answered: whether a consumer took a call.
     taken: HashMap<String, u32>,
@@ -56,6 +58,7 @@ impl Function {
             def: None,
             consumers: HashMap::new(),
             stopped_at: None,
+            deactivated: false,
             queue: VecDeque::new(),
             taken: HashMap::new(),
             arrived: Arc::new(Notify::new()),
@@ -136,6 +139,7 @@ impl Backend for MemoryBackend {
         let function = state.function(&key);
         function.def = Some((def.clone(), def.version()));
         function.consumers.insert(consumer.to_string(), now);
+        function.deactivated = false;
         Ok(())
     }
 
@@ -145,6 +149,24 @@ impl Backend for MemoryBackend {
             function.stopped_at = Some(now_ms());
         }
         Ok(())
+    }
+
+    async fn deactivate(&self, key: &FunctionKey, _consumer: &str, closed_at: u64, reply: &Reply) -> Result<bool> {
+        let mut state = self.state();
+        let function = state.function(key);
+        if function.newest_beat().is_some_and(|beat| beat > closed_at) {
+            return Ok(false);
+        }
+        function.deactivated = true;
+        // Every call no execution runs: queued, or handed to the trigger and not started.
+        let mut unstarted: Vec<String> = function.queue.drain(..).map(|call| call.id).collect();
+        let handed: Vec<String> = function.taken.drain().map(|(id, _)| id).collect();
+        unstarted.extend(handed.into_iter().filter(|id| !state.runners.contains_key(id)));
+        let ttl = self.settings.reply_ttl;
+        for id in unstarted {
+            state.store(&id, reply, ttl);
+        }
+        Ok(true)
     }
 
     async fn describe(&self, key: &FunctionKey) -> Result<Option<FunctionInfo>> {
@@ -183,8 +205,11 @@ impl Backend for MemoryBackend {
             return Ok(Sent::Stale(def.clone()));
         }
         let last_seen = function.newest_beat().max(function.stopped_at);
+        if function.deactivated {
+            return Ok(Sent::Inactive { last_seen, deactivated: true });
+        }
         if registry::inactive_for_good(last_seen, &self.settings) {
-            return Ok(Sent::Inactive { last_seen });
+            return Ok(Sent::Inactive { last_seen, deactivated: false });
         }
         if idempotent {
             if let Some(stored) = state.replies.get(&call.id) {
@@ -238,7 +263,14 @@ impl Backend for MemoryBackend {
         Ok(GaveUp::TimedOut { picked_up: queued.is_none(), runner })
     }
 
-    async fn take_back(&self, key: &FunctionKey, call: &Call, _entry_id: &str, runner: &str) -> Result<TakeBack> {
+    async fn take_back(
+        &self,
+        key: &FunctionKey,
+        call: &Call,
+        _entry_id: &str,
+        runner: &str,
+        version: &str,
+    ) -> Result<TakeBack> {
         let mut state = self.state();
         if let Some(reply) = state.replies.get(&call.id) {
             return Ok(TakeBack::Answered(reply.clone()));
@@ -253,8 +285,9 @@ impl Backend for MemoryBackend {
         let function = state.function(key);
         function.queue.retain(|queued| queued.id != call.id);
         function.taken.remove(&call.id);
+        let changed = function.def.as_ref().filter(|(_, current)| current != version).map(|(def, _)| def.clone());
         state.runners.insert(call.id.clone(), runner.to_string());
-        Ok(TakeBack::Taken)
+        Ok(TakeBack::Taken { changed })
     }
 
     async fn start(&self, context: &CallContext, runner: &str) -> Result<Start> {

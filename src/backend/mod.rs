@@ -53,9 +53,11 @@ pub enum Sent {
     /// The stored definition changed since the caller validated: check again with this one.
     Stale(FunctionDef),
     Missing,
-    /// No Function trigger has beaten for longer than the inactivity limit.
+    /// No Function trigger has beaten for longer than the inactivity limit, or its
+    /// workflow was deactivated (`deactivated`).
     Inactive {
         last_seen: Option<u64>,
+        deactivated: bool,
     },
 }
 
@@ -93,7 +95,10 @@ pub enum GaveUp {
 /// What a caller learns when it asks for its queued call back.
 pub enum TakeBack {
     /// Nobody started it: it is the caller's to run, and no trigger's execution will.
-    Taken,
+    /// `changed`: the definition now stored, when it is not the one the call was sent with.
+    Taken {
+        changed: Option<FunctionDef>,
+    },
     /// An execution started it (`runner` names where); the caller keeps waiting.
     Started {
         runner: String,
@@ -131,6 +136,11 @@ pub trait Backend: Send + Sync {
     /// `consumer` stopped: it no longer counts as alive. Its calls stay claimable.
     async fn deregister(&self, key: &FunctionKey, consumer: &str) -> Result<()>;
 
+    /// `consumer` closed at `closed_at` (epoch ms) because its workflow was deactivated:
+    /// unless a trigger of the function started since, calls fail at once from now on, and
+    /// every call no execution runs is answered with `reply`. True if it was deactivated.
+    async fn deactivate(&self, key: &FunctionKey, consumer: &str, closed_at: u64, reply: &Reply) -> Result<bool>;
+
     async fn describe(&self, key: &FunctionKey) -> Result<Option<FunctionInfo>>;
 
     async fn list(&self, scope: Option<&str>) -> Result<Vec<FunctionInfo>>;
@@ -154,7 +164,14 @@ pub trait Backend: Send + Sync {
     /// The caller takes its queued call back to run it as `runner`, unless an execution
     /// started it already or no trigger is live. A taken call leaves the stream: no
     /// trigger's execution runs it.
-    async fn take_back(&self, key: &FunctionKey, call: &Call, entry_id: &str, runner: &str) -> Result<TakeBack>;
+    async fn take_back(
+        &self,
+        key: &FunctionKey,
+        call: &Call,
+        entry_id: &str,
+        runner: &str,
+        version: &str,
+    ) -> Result<TakeBack>;
 
     /// An execution started by a Function trigger begins to run the call, in the process
     /// whose executions hold their calls as `runner`.

@@ -40,6 +40,7 @@ struct Scripts {
     take_back: Script,
     start: Script,
     keep: Script,
+    deactivate: Script,
 }
 
 impl Scripts {
@@ -54,6 +55,7 @@ impl Scripts {
             take_back: Script::new(include_str!("redis/scripts/take_back.lua")),
             start: Script::new(include_str!("redis/scripts/start.lua")),
             keep: Script::new(include_str!("redis/scripts/keep.lua")),
+            deactivate: Script::new(include_str!("redis/scripts/deactivate.lua")),
         }
     }
 }
@@ -281,6 +283,30 @@ impl Backend for RedisBackend {
         pipe.query_async::<()>(&mut connection).await.map_err(|e| self.error(e))
     }
 
+    async fn deactivate(&self, key: &FunctionKey, consumer: &str, closed_at: u64, reply: &Reply) -> Result<bool> {
+        let json = serde_json::to_string(reply).map_err(|e| EngineError::Internal(e.to_string()))?;
+        let json = &json;
+        let done: i64 = self
+            .until(now_ms() + DEAD_LETTER_RETRY_MS, || async {
+                self.run_raw(
+                    ScriptCall::new(&self.scripts.deactivate)
+                        .key(self.keys.definition(key))
+                        .key(self.keys.consumers(key))
+                        .key(self.keys.calls(key))
+                        .arg(consumer)
+                        .arg(closed_at)
+                        .arg(now_ms())
+                        .arg(GROUP)
+                        .arg(json)
+                        .arg(self.settings.reply_ttl.as_millis() as u64)
+                        .arg(self.keys.of_function(key)),
+                )
+                .await
+            })
+            .await?;
+        Ok(done == 1)
+    }
+
     async fn describe(&self, key: &FunctionKey) -> Result<Option<FunctionInfo>> {
         Ok(self.infos(std::slice::from_ref(key)).await?.pop().flatten())
     }
@@ -355,6 +381,7 @@ impl Backend for RedisBackend {
                 },
                 Some("inactive") => Ok(Sent::Inactive {
                     last_seen: parts.get(1).and_then(|s| s.parse::<f64>().ok()).filter(|s| *s >= 0.0).map(|s| s as u64),
+                    deactivated: parts.get(2).is_some_and(|d| d == "deactivated"),
                 }),
                 _ => Ok(Sent::Missing),
             },
@@ -411,7 +438,14 @@ impl Backend for RedisBackend {
         }
     }
 
-    async fn take_back(&self, key: &FunctionKey, call: &Call, entry_id: &str, runner: &str) -> Result<TakeBack> {
+    async fn take_back(
+        &self,
+        key: &FunctionKey,
+        call: &Call,
+        entry_id: &str,
+        runner: &str,
+        version: &str,
+    ) -> Result<TakeBack> {
         let call_id = &call.id;
         let parts: Vec<String> = self
             .run(
@@ -420,11 +454,13 @@ impl Backend for RedisBackend {
                     .key(self.keys.calls(key))
                     .key(self.keys.reply(key, call_id))
                     .key(self.keys.consumers(key))
+                    .key(self.keys.definition(key))
                     .arg(runner)
                     .arg(entry_id)
                     .arg(GROUP)
                     .arg(runner_ttl_ms(call.deadline))
-                    .arg(now_ms().saturating_sub(self.settings.stale_after().as_millis() as u64)),
+                    .arg(now_ms().saturating_sub(self.settings.stale_after().as_millis() as u64))
+                    .arg(version),
             )
             .await?;
         match (parts.first().map(String::as_str), parts.get(1)) {
@@ -433,7 +469,7 @@ impl Backend for RedisBackend {
                 .map_err(|e| EngineError::Internal(format!("The stored reply of call {call_id} is not readable: {e}"))),
             (Some("started"), Some(runner)) => Ok(TakeBack::Started { runner: runner.clone() }),
             (Some("unserved"), _) => Ok(TakeBack::Unserved),
-            _ => Ok(TakeBack::Taken),
+            (_, changed) => Ok(TakeBack::Taken { changed: changed.and_then(|json| serde_json::from_str(json).ok()) }),
         }
     }
 

@@ -9,7 +9,7 @@ use napi_derive::napi;
 use super::errors::IntoJs;
 use super::promises;
 use super::types::{CallContext, IncomingCall};
-use crate::serve::Served;
+use crate::serve::{Closing, Served};
 
 /// A function being served: hands out its calls until closed.
 #[napi]
@@ -51,9 +51,13 @@ impl ServedFunction {
         promises::promise(env, async move { served.finished(&context.into(), error).await.js() })
     }
 
-    /// Stops consuming at once (idempotent); resolves when the consumer has stopped and its connection is closed.
+    /// Stops consuming at once (idempotent); resolves when the consumer has stopped and its
+    /// connection is closed. `deactivated`: the function's workflow was deactivated (not
+    /// its process shutting down), so unless a trigger of it starts again within a
+    /// heartbeat, calls fail at once, and those waiting are told so.
     #[napi]
-    pub async fn close(&self) -> napi::Result<()> {
-        self.served.close().await.js()
+    pub async fn close(&self, deactivated: Option<bool>) -> napi::Result<()> {
+        let closing = if deactivated.unwrap_or(false) { Closing::Deactivated } else { Closing::Restarting };
+        self.served.close(closing).await.js()
     }
 }

@@ -3,8 +3,11 @@
 -- entry leaves the stream, so no trigger runs it; an execution its trigger already started
 -- finds the runner key taken and ends without running it. With no live trigger the call
 -- is not waiting for a slot but for the trigger (n8n restarting): it stays queued.
--- KEYS: runner key, calls stream, reply key, consumers zset
--- ARGV: runner (the caller), entry id, group, runner key ttl ms, live since (ms)
+-- The definition may have changed while the call waited: then the current one comes back
+-- with it, for the caller to check the call against and to run.
+-- KEYS: runner key, calls stream, reply key, consumers zset, definition hash
+-- ARGV: runner (the caller), entry id, group, runner key ttl ms, live since (ms),
+--       the definition version the call was sent with
 local stored = redis.call('GET', KEYS[3])
 if stored then
   return {'answered', stored}
@@ -20,4 +23,8 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
 redis.call('XACK', KEYS[2], ARGV[3], ARGV[2])
 redis.call('XDEL', KEYS[2], ARGV[2])
+local definition = redis.call('HMGET', KEYS[5], 'version', 'json')
+if definition[1] and definition[1] ~= ARGV[6] then
+  return {'taken', definition[2]}
+end
 return {'taken'}
