@@ -63,6 +63,12 @@ describe('the package as n8n loads it', () => {
 		expect(credential.properties.find((property) => property.name === 'password')?.typeOptions?.password).toBe(true);
 	});
 
+	it("loads Call Function's lists without a credential: n8n's editor asks for one before a list unless told not to", () => {
+		const modes = nodes[1].description.properties.flatMap((property) => property.modes ?? []).filter((mode) => mode.type === 'list');
+		expect(modes).toHaveLength(2);
+		for (const mode of modes) expect(mode.typeOptions?.skipCredentialsCheckInRLC).toBe(true);
+	});
+
 	it('names only methods Call Function has for its live lists and fields', () => {
 		const callFunction = nodes[1];
 		const used = methodNamesUsedBy(callFunction.description.properties);

@@ -34,7 +34,9 @@ export const callFunctionProperties: INodeProperties[] = [
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				typeOptions: { searchListMethod: SEARCH_WORKFLOWS, searchable: true },
+				// The lists come from this package's own Redis setting, not from a credential the
+				// node may leave unset: without this, n8n's editor refuses to load them.
+				typeOptions: { searchListMethod: SEARCH_WORKFLOWS, searchable: true, skipCredentialsCheckInRLC: true },
 			},
 			{
 				displayName: 'By ID',
@@ -57,7 +59,7 @@ export const callFunctionProperties: INodeProperties[] = [
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				typeOptions: { searchListMethod: SEARCH_FUNCTIONS, searchable: true },
+				typeOptions: { searchListMethod: SEARCH_FUNCTIONS, searchable: true, skipCredentialsCheckInRLC: true },
 			},
 			{
 				displayName: 'By Name',
