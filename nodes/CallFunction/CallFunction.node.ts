@@ -108,7 +108,8 @@ export class CallFunction implements INodeType {
 		icon: { light: 'file:callFunction.svg', dark: 'file:callFunction.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["function"] && $parameter["function"].value ? "Call " + $parameter["function"].value : "" }}',
+		// In a subtitle n8n's $parameter holds a resource locator's value, not the locator.
+		subtitle: '={{ $parameter["function"] ? "Call " + $parameter["function"] : "" }}',
 		description: 'Calls a function defined by a Function trigger and returns its value',
 		defaults: { name: 'Call Function' },
 		inputs: [NodeConnectionTypes.Main],

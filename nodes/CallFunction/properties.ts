@@ -15,12 +15,21 @@ export const GET_PARAMETER_FIELDS = 'getParameterFields';
  */
 export const CURRENT_WORKFLOW_ID = 'currentWorkflowId';
 
+/** The name of the workflow being edited, resolved the same way, for "This Workflow (<name>)". */
+export const CURRENT_WORKFLOW_NAME = 'currentWorkflowName';
+
 export const callFunctionProperties: INodeProperties[] = [
 	{
 		displayName: 'Current Workflow ID',
 		name: CURRENT_WORKFLOW_ID,
 		type: 'hidden',
 		default: '={{ $workflow.id }}',
+	},
+	{
+		displayName: 'Current Workflow Name',
+		name: CURRENT_WORKFLOW_NAME,
+		type: 'hidden',
+		default: '={{ $workflow.name }}',
 	},
 	{
 		displayName: 'Workflow',
@@ -92,6 +101,7 @@ export const callFunctionProperties: INodeProperties[] = [
 				resourceMapperMethod: GET_PARAMETER_FIELDS,
 				mode: 'add',
 				fieldWords: { singular: 'parameter', plural: 'parameters' },
+				valuesLabel: 'Parameters',
 				addAllFields: true,
 				supportAutoMap: false,
 			},

@@ -21,6 +21,7 @@ export class ReturnFromFunction implements INodeType {
 		icon: { light: 'file:returnFromFunction.svg', dark: 'file:returnFromFunction.dark.svg' },
 		group: ['transform'],
 		version: 1,
+		subtitle: '={{ { jsonValue: "JSON Value", error: "Error" }[$parameter["respondWith"]] || "Incoming Items" }}',
 		description: "Hands a value (or an error) back to the Call Function node that called this workflow's function",
 		defaults: { name: 'Return from Function' },
 		inputs: [NodeConnectionTypes.Main],
