@@ -54,10 +54,15 @@ describe('the package as n8n loads it', () => {
 		expect(ret.outputs).toEqual(['main']);
 	});
 
-	it('offers the Functions Redis credential as optional on every node, with a working test method', () => {
+	it('offers the Functions Redis credential on every node only once its "Redis" setting asks for another Redis, with a working test method', () => {
 		const credential = new FunctionsRedisApi();
 		for (const node of nodes) {
-			expect(node.description.credentials).toEqual([{ name: credential.name, required: false, testedBy: 'functionsRedisConnectionTest' }]);
+			expect(node.description.credentials).toEqual([
+				{ name: credential.name, required: false, testedBy: 'functionsRedisConnectionTest', displayOptions: { show: { redis: ['credential'] } } },
+			]);
+			const redis = node.description.properties.at(-1);
+			expect(redis).toMatchObject({ name: 'redis', type: 'options', default: 'n8n' });
+			expect(redis?.options?.map((option) => (option as { value: string }).value)).toEqual(['n8n', 'credential']);
 			expect(node.methods?.credentialTest?.functionsRedisConnectionTest).toBeInstanceOf(Function);
 		}
 		expect(credential.properties.find((property) => property.name === 'password')?.typeOptions?.password).toBe(true);

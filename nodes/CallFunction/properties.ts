@@ -1,6 +1,7 @@
 // Call Function's parameters, as n8n's editor shows them.
 import type { INodeProperties } from 'n8n-workflow';
 
+import { redisProperty } from '../shared/credential';
 import { GLOBAL_SCOPE } from '../shared/scope';
 
 /** Names of the methods the editor calls for live lists and fields (see search-methods.ts). */
@@ -187,4 +188,5 @@ export const callFunctionProperties: INodeProperties[] = [
 			},
 		],
 	},
+	redisProperty,
 ];
