@@ -132,6 +132,19 @@ class EditorPage {
 		);
 	}
 
+	/** Drags the right edge of the node panel's parameters column, as a user widens (or narrows) it. */
+	async widenParameters(px) {
+		const edge = this.nodePanel().locator('[data-dir=right]').first();
+		const box = await edge.boundingBox();
+		if (!box) throw new Error('the parameters column of the node panel has no right edge to drag');
+		const y = box.y + box.height / 2;
+		await this.page.mouse.move(box.x + box.width / 2, y);
+		await this.page.mouse.down();
+		await this.page.mouse.move(box.x + box.width / 2 + px, y, { steps: 10 });
+		await this.page.mouse.up();
+		await this.settle(300);
+	}
+
 	/** Types a value into a generated field (by parameter id). */
 	async fillField(parameterId, value) {
 		const input = this.nodePanel().locator(`[data-test-id="parameter-input-${parameterId}"] input`).first();

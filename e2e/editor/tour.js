@@ -61,7 +61,10 @@ async function takeEditorTour(editor, n8n, screenshotDir) {
 	await editor.fillField('amount', 12.5);
 	await editor.executeStep('12.50 EUR');
 	await editor.showOutputAsJson();
+	// n8n cuts a field's label to about 30 characters at its default width; wider, it shows all.
+	await editor.widenParameters(260);
 	await shot(SCREENSHOTS.fields);
+	await editor.widenParameters(-260); // n8n keeps the width for the next node panels
 	await editor.closeNode();
 	seen.callSubtitle = await editor.subtitleOf('Call Function');
 	await editor.save();
