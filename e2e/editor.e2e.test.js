@@ -48,6 +48,10 @@ describe('the editor: queue mode, package from its tarball, headless Chromium, n
 		]);
 	});
 
+	test("the node panel's Docs link leads to the README's section on Call Function", () => {
+		expect(seen.docsLink).toBe('https://www.npmjs.com/package/n8n-nodes-functions#call-function');
+	});
+
 	test('the canvas says what each node does: "Call formatPrice", and Return from Function\'s "JSON Value"', () => {
 		expect(seen.callSubtitle).toBe('Call formatPrice');
 		expect(seen.returnSubtitle).toBe('JSON Value');

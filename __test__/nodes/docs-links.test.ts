@@ -4,6 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { FunctionsRedisApi } from '../../credentials/FunctionsRedisApi.credentials';
+import { CallFunction } from '../../nodes/CallFunction/CallFunction.node';
+import { FunctionTrigger } from '../../nodes/Function/FunctionTrigger.node';
+import { ReturnFromFunction } from '../../nodes/ReturnFromFunction/ReturnFromFunction.node';
 
 const root = path.join(__dirname, '..', '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -35,6 +38,15 @@ describe('documentation links', () => {
 	])("%s links to the README's section on its node", (codexFile, anchor) => {
 		expect(codexUrl(codexFile)).toBe(`${PACKAGE_PAGE}#${anchor}`);
 		expect(anchors).toContain(anchor);
+	});
+
+	it.each([
+		['Function', new FunctionTrigger(), 'function'],
+		['Call Function', new CallFunction(), 'call-function'],
+		['Return from Function', new ReturnFromFunction(), 'return-from-function'],
+	])("the node panel's Docs link of %s leads to the same section", (_name, node, anchor) => {
+		// n8n's node panel opens documentationUrl as given, but appends "?utm_…" to the codex URL.
+		expect(node.description.documentationUrl).toBe(`${PACKAGE_PAGE}#${anchor}`);
 	});
 
 	it("the credential links to the README's section on it", () => {

@@ -87,6 +87,11 @@ class EditorPage {
 		return this.page.locator('[data-test-id=ndv]');
 	}
 
+	/** Where the node panel's "Docs" link leads. */
+	async docsLink() {
+		return await this.nodePanel().getByRole('link', { name: 'Docs' }).first().getAttribute('href');
+	}
+
 	/** Whether the node panel offers any credential (n8n shows its selector above the parameters). */
 	async showsCredential() {
 		return (await this.nodePanel().locator('[data-test-id=node-credentials-select], [data-test-id=node-credentials-empty-state]').count()) > 0;

@@ -47,6 +47,7 @@ async function takeEditorTour(editor, n8n, screenshotDir) {
 	await editor.openWorkflow(INVOICE_ID, { nodeCount: 2 });
 	await editor.addNodeAfter('Invoice line', 'Call Function');
 	seen.credentialOffered = await editor.showsCredential();
+	seen.docsLink = await editor.docsLink();
 	seen.workflowList = await editor.openList('workflow');
 	await editor.closeList();
 	await editor.pickFromList('workflow', 'Global Functions');

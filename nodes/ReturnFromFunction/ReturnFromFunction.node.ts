@@ -24,6 +24,7 @@ export class ReturnFromFunction implements INodeType {
 		version: 1,
 		subtitle: '={{ { jsonValue: "JSON Value", error: "Error" }[$parameter["respondWith"]] || "Incoming Items" }}',
 		description: "Hands a value (or an error) back to the Call Function node that called this workflow's function",
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-functions#return-from-function',
 		defaults: { name: 'Return from Function' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
