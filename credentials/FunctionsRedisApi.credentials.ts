@@ -1,5 +1,5 @@
-// Optional: where function calls travel when not the n8n default (N8N_FUNCTIONS_REDIS_URL,
-// else queue mode's QUEUE_BULL_REDIS_*, else in-process memory). A node's credential wins.
+// Optional: where function calls travel when a node's "Redis" setting asks for another Redis
+// than n8n's own (N8N_FUNCTIONS_REDIS_URL, else queue mode's QUEUE_BULL_REDIS_*, else memory).
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 export class FunctionsRedisApi implements ICredentialType {
@@ -7,7 +7,7 @@ export class FunctionsRedisApi implements ICredentialType {
 
 	displayName = 'Functions Redis';
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-functions';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-functions#functions-redis-credential-optional';
 
 	properties: INodeProperties[] = [
 		{

@@ -112,7 +112,7 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 
 	describe('10. change while live', () => {
 		test('saving a new parameter while calls are in flight: nothing hangs, and the dropdown and fields show it without toggling the workflow', async () => {
-			expect(await liveGreetChoices(n8n)).toEqual([{ name: 'liveGreet', value: 'liveGreet', description: '(name: string) · Greets, slowly' }]);
+			expect(await liveGreetChoices(n8n)).toEqual([{ name: 'liveGreet(name: string) – Greets, slowly', value: 'liveGreet', description: 'Greets, slowly' }]);
 			expect(await liveGreetFields(n8n)).toEqual([['name', 'string', true]]);
 
 			const inFlight = Array.from({ length: 10 }, (_, i) => callLiveGreet(n8n, `in-flight-${i}`));

@@ -76,11 +76,13 @@ impl Settings {
         }
     }
 
-    /// Identifies the engine shared by clients of the same settings in one process.
+    /// Identifies the engine shared by clients of the same settings in one process. The
+    /// setting that chose a Redis is part of it: an engine's messages name that setting, so a
+    /// credential pointing at the queue's Redis must not borrow the queue settings' engine.
     pub fn engine_id(&self) -> String {
         match &self.target {
             Target::Memory => format!("memory|{}", self.key_prefix),
-            Target::Redis { url, .. } => format!("{url}|{}", self.key_prefix),
+            Target::Redis { url, display } => format!("{url}|{display}|{}", self.key_prefix),
         }
     }
 }
@@ -204,6 +206,17 @@ mod tests {
     fn resolve_with(options: Options, vars: &[(&str, &str)]) -> Result<Settings> {
         let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         resolve(&options, |name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn a_credential_for_the_queue_redis_gets_an_engine_naming_the_credential() {
+        let queue = [("EXECUTIONS_MODE", "queue"), ("QUEUE_BULL_REDIS_HOST", "127.0.0.1")];
+        let from_queue = resolve_with(Options::default(), &queue).unwrap();
+        let credential = Credential { host: Some("127.0.0.1".into()), ..Credential::default() };
+        let from_credential =
+            resolve_with(Options { credential: Some(credential), ..Options::default() }, &queue).unwrap();
+        assert!(from_credential.address().contains("Functions Redis credential"), "{}", from_credential.address());
+        assert_ne!(from_queue.engine_id(), from_credential.engine_id());
     }
 
     #[test]

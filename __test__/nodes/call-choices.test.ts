@@ -1,5 +1,5 @@
-import { functionChoices, signatureOf, workflowChoices } from '../../nodes/CallFunction/choices';
-import { toMapperFields } from '../../nodes/CallFunction/mapper-fields';
+import { functionChoices, functionLabel, signatureOf, workflowChoices } from '../../nodes/CallFunction/choices';
+import { fieldLabel, toMapperFields } from '../../nodes/CallFunction/mapper-fields';
 import { resolveTarget } from '../../nodes/CallFunction/target';
 import type { FunctionInfo } from '../../nodes/shared/addon-types';
 
@@ -43,7 +43,7 @@ describe('the Workflow dropdown', () => {
 });
 
 describe('the Function dropdown', () => {
-	it('marks functions no trigger serves as inactive and shows their parameters', () => {
+	it('shows each function with its signature and description, marking functions no trigger serves as inactive', () => {
 		const choices = functionChoices([
 			info({
 				name: 'sum',
@@ -58,13 +58,26 @@ describe('the Function dropdown', () => {
 			info({ name: 'avg', scope: '__global__' }),
 		]);
 		expect(choices).toEqual([
-			{ name: 'avg', value: 'avg', description: '()' },
-			{ name: 'sum (inactive)', value: 'sum', description: '(a: number, b?: number) · Adds' },
+			{ name: 'avg()', value: 'avg', description: '' },
+			{ name: 'sum(a: number, b?: number) (inactive) – Adds', value: 'sum', description: 'Adds' },
 		]);
 	});
 
 	it('writes a signature with optional parameters marked', () => {
 		expect(signatureOf([{ name: 'q', type: 'string', required: true }, { name: 'n', type: 'any' }])).toBe('(q: string, n?: any)');
+	});
+
+	it('shows a long description on one line, cut off', () => {
+		const description = `Looks up a customer\nby id. ${'Very '.repeat(30)}long.`;
+		const label = functionLabel(info({ name: 'lookup', scope: '__global__', description }));
+		expect(label).toMatch(/^lookup\(\) – Looks up a customer by id\. Very Very .*…$/);
+		expect(label.length).toBeLessThan('lookup() – '.length + 81);
+	});
+
+	it('finds functions by name or description', () => {
+		const functions = [info({ name: 'add', scope: '__global__', description: 'Sum of two numbers' }), info({ name: 'mul', scope: '__global__' })];
+		expect(functionChoices(functions, 'SUM').map((c) => c.value)).toEqual(['add']);
+		expect(functionChoices(functions, 'mu').map((c) => c.value)).toEqual(['mul']);
 	});
 });
 
@@ -75,11 +88,27 @@ describe('the Parameters fields', () => {
 				{ name: 'a', type: 'number', required: true },
 				{ name: 'opts', type: 'object' },
 				{ name: 'x', type: 'any' },
-			]),
+			]).map(({ displayName, ...field }) => field),
 		).toEqual([
-			{ id: 'a', displayName: 'a', required: true, defaultMatch: false, canBeUsedToMatch: false, display: true, type: 'number' },
-			{ id: 'opts', displayName: 'opts', required: false, defaultMatch: false, canBeUsedToMatch: false, display: true, type: 'object' },
-			{ id: 'x', displayName: 'x', required: false, defaultMatch: false, canBeUsedToMatch: false, display: true },
+			{ id: 'a', required: true, defaultMatch: false, canBeUsedToMatch: false, display: true, type: 'number' },
+			{ id: 'opts', required: false, defaultMatch: false, canBeUsedToMatch: false, display: true, type: 'object' },
+			{ id: 'x', required: false, defaultMatch: false, canBeUsedToMatch: false, display: true },
+		]);
+	});
+
+	it('are labelled with the type, required or default, and the description', () => {
+		expect(
+			[
+				{ name: 'amount', type: 'number', required: true, description: 'The amount, e.g. 12.5' },
+				{ name: 'currency', type: 'string', default: 'EUR', description: ' ISO 4217 code ' },
+				{ name: 'options', type: 'object', default: { round: true } },
+				{ name: 'note', type: 'any' },
+			].map(fieldLabel),
+		).toEqual([
+			'amount (number, required): The amount, e.g. 12.5',
+			'currency (string, default "EUR"): ISO 4217 code',
+			'options (object, default {"round":true})',
+			'note (any, optional)',
 		]);
 	});
 });

@@ -54,13 +54,24 @@ describe('the package as n8n loads it', () => {
 		expect(ret.outputs).toEqual(['main']);
 	});
 
-	it('offers the Functions Redis credential as optional on every node, with a working test method', () => {
+	it('offers the Functions Redis credential on every node only once its "Redis" setting asks for another Redis, with a working test method', () => {
 		const credential = new FunctionsRedisApi();
 		for (const node of nodes) {
-			expect(node.description.credentials).toEqual([{ name: credential.name, required: false, testedBy: 'functionsRedisConnectionTest' }]);
+			expect(node.description.credentials).toEqual([
+				{ name: credential.name, required: false, testedBy: 'functionsRedisConnectionTest', displayOptions: { show: { redis: ['credential'] } } },
+			]);
+			const redis = node.description.properties.at(-1);
+			expect(redis).toMatchObject({ name: 'redis', type: 'options', default: 'n8n' });
+			expect(redis?.options?.map((option) => (option as { value: string }).value)).toEqual(['n8n', 'credential']);
 			expect(node.methods?.credentialTest?.functionsRedisConnectionTest).toBeInstanceOf(Function);
 		}
 		expect(credential.properties.find((property) => property.name === 'password')?.typeOptions?.password).toBe(true);
+	});
+
+	it("loads Call Function's lists without a credential: n8n's editor asks for one before a list unless told not to", () => {
+		const modes = nodes[1].description.properties.flatMap((property) => property.modes ?? []).filter((mode) => mode.type === 'list');
+		expect(modes).toHaveLength(2);
+		for (const mode of modes) expect(mode.typeOptions?.skipCredentialsCheckInRLC).toBe(true);
 	});
 
 	it('names only methods Call Function has for its live lists and fields', () => {

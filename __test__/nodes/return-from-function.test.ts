@@ -23,10 +23,13 @@ async function callerOutput(emission: Emission, caller: Promise<unknown>) {
 }
 
 describe('Return from Function', () => {
-	it('returns the incoming item without the call context and passes the items on', async () => {
+	it('returns the incoming item without the call context, and outputs what it returned to which call', async () => {
 		const { emission, caller } = await callAdd({ a: 2, b: 3 });
-		const items: INodeExecutionData[] = [{ json: { sum: 5, _functionCall: emission.items[0].json._functionCall } }];
-		expect(await returnFromFunction({ items })).toEqual([{ json: { sum: 5 }, pairedItem: { item: 0 } }]);
+		const context = emission.items[0].json._functionCall as { callId: string };
+		const items: INodeExecutionData[] = [{ json: { sum: 5, _functionCall: context } }];
+		expect(await returnFromFunction({ items })).toEqual([
+			{ json: { returned: { sum: 5 }, call: { function: 'add', callId: context.callId } }, pairedItem: [{ item: 0 }] },
+		]);
 		expect(await callerOutput(emission, caller)).toEqual({ value: [{ json: { sum: 5 }, pairedItem: { item: 0 } }] });
 	});
 
@@ -46,7 +49,9 @@ describe('Return from Function', () => {
 			items: emission.items,
 			parameters: { respondWith: 'error', errorMessage: 'Customer 9 not found' },
 		});
-		expect(output).toEqual([{ json: { a: 9, b: 1 }, pairedItem: { item: 0 } }]);
+		expect(output).toEqual([
+			{ json: { error: 'Customer 9 not found', call: { function: 'add', callId: expect.any(String) } }, pairedItem: [{ item: 0 }] },
+		]);
 		expect(await callerOutput(emission, caller)).toMatchObject({
 			error: { message: "Function 'add' failed: Customer 9 not found", description: expect.stringMatching(/function's executions/) },
 		});

@@ -1,10 +1,6 @@
+import { answerOutput, answeredCall } from '../../nodes/ReturnFromFunction/answer-output';
 import { contextFromTriggers } from '../../nodes/ReturnFromFunction/call-context-lookup';
-import {
-	assertReturnable,
-	passThroughItems,
-	valueFromIncomingItems,
-	valueFromJsonParameter,
-} from '../../nodes/ReturnFromFunction/return-value';
+import { assertReturnable, valueFromIncomingItems, valueFromJsonParameter } from '../../nodes/ReturnFromFunction/return-value';
 import { callContext } from './fixtures';
 
 const context = callContext();
@@ -50,12 +46,25 @@ describe('returning a JSON value', () => {
 });
 
 describe("Return from Function's own output", () => {
-	it('passes the items on without the call context, paired one to one', () => {
-		const binary = { file: { data: 'AA==', mimeType: 'text/plain' } };
-		expect(passThroughItems([{ json: { a: 1, _functionCall: context }, binary }, { json: { a: 2 } }])).toEqual([
-			{ json: { a: 1 }, binary, pairedItem: { item: 0 } },
-			{ json: { a: 2 }, pairedItem: { item: 1 } },
+	it('is one item with what was returned and the call it answered, paired with every input item', () => {
+		const local = callContext('call-7', 'wfInvoices/formatPrice');
+		expect(answerOutput([{ json: { a: 1, _functionCall: local } }, { json: { a: 2 } }], local, { returned: { text: '12.50 EUR' } })).toEqual([
+			{
+				json: { returned: { text: '12.50 EUR' }, call: { function: 'formatPrice', callId: 'call-7' } },
+				pairedItem: [{ item: 0 }, { item: 1 }],
+			},
 		]);
+	});
+
+	it('shows an error handed back as the error', () => {
+		expect(answerOutput([{ json: {} }], context, { error: 'Customer 9 not found' })[0].json).toEqual({
+			error: 'Customer 9 not found',
+			call: { function: 'add', callId: 'call-1' },
+		});
+	});
+
+	it('names the function of a global call by its name alone', () => {
+		expect(answeredCall(callContext('c', '__global__/add'))).toEqual({ function: 'add', callId: 'c' });
 	});
 });
 

@@ -49,7 +49,7 @@ async function addPunctuation(n8n) {
 	});
 	await waitUntil(
 		"Call Function's dropdown showing liveGreet's new signature",
-		async () => (await liveGreetChoices(n8n))[0]?.description === '(name: string, punctuation?: string) · Greets, slowly',
+		async () => (await liveGreetChoices(n8n))[0]?.name === 'liveGreet(name: string, punctuation?: string) – Greets, slowly',
 		{ timeoutMs: 30_000, intervalMs: 250 },
 	);
 }

@@ -59,6 +59,12 @@ function parameterFields(n8n, { workflow, fn, callerWorkflowId }) {
 	return askCallFunction(n8n, 'resource-mapper-fields', 'parameters.arguments', 'getParameterFields', { workflow, fn, callerWorkflowId });
 }
 
+/** A Function dropdown entry ("name(signature) – description") for a function a trigger serves now. */
+function isLiveChoice(choice, name) {
+	const [nameAndSignature] = choice.name.split(' – ');
+	return choice.value === name && !nameAndSignature.endsWith(' (inactive)');
+}
+
 /**
  * Waits until every function is offered in Call Function's dropdown as live (not "(inactive)"),
  * as seen from a Call Function node in the function's own workflow: publishing is asynchronous
@@ -73,7 +79,7 @@ function waitForLiveFunctions(n8n, functions, { timeoutMs = 60_000 } = {}) {
 			for (const f of [...missing]) {
 				const workflow = f.local ? THIS_WORKFLOW : GLOBAL;
 				const choices = await functionChoices(n8n, { workflow, callerWorkflowId: f.workflowId, filter: f.name });
-				if (choices.some((choice) => choice.name === f.name)) missing.delete(f);
+				if (choices.some((choice) => isLiveChoice(choice, f.name))) missing.delete(f);
 			}
 			return missing.size === 0;
 		},

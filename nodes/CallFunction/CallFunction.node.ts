@@ -109,8 +109,12 @@ export class CallFunction implements INodeType {
 		icon: { light: 'file:callFunction.svg', dark: 'file:callFunction.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["function"] && $parameter["function"].value ? "Call " + $parameter["function"].value : "" }}',
+		// In a subtitle n8n's $parameter holds a resource locator's value, not the locator.
+		subtitle: '={{ $parameter["function"] ? "Call " + $parameter["function"] : "" }}',
 		description: 'Calls a function defined by a Function trigger and returns its value',
+		// n8n opens a node's documentationUrl as it is; to the codex URL it appends "?utm_…",
+		// which after the "#" of a README section breaks the link.
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-functions#call-function',
 		defaults: { name: 'Call Function' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

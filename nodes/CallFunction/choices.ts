@@ -15,10 +15,6 @@ function countLabel(count: number): string {
 	return count === 1 ? '1 function' : `${count} functions`;
 }
 
-function byName(a: INodeListSearchItems, b: INodeListSearchItems): number {
-	return a.name.localeCompare(b.name);
-}
-
 export interface CurrentWorkflow {
 	id?: string;
 	name?: string;
@@ -52,14 +48,29 @@ export function signatureOf(parameters: ParameterSpec[]): string {
 	return `(${parts.join(', ')})`;
 }
 
+/** Longest description shown in a dropdown entry; the rest is cut off with "…". */
+const LISTED_DESCRIPTION_LENGTH = 80;
+
+function shortened(text: string): string {
+	const oneLine = text.replace(/\s+/g, ' ').trim();
+	return oneLine.length <= LISTED_DESCRIPTION_LENGTH ? oneLine : `${oneLine.slice(0, LISTED_DESCRIPTION_LENGTH - 1).trimEnd()}…`;
+}
+
+/**
+ * What the Function dropdown shows for a function: "double(x: number) – Doubles a number".
+ * n8n's resource-locator lists show an entry's name only, so the signature and the
+ * description are part of it; the value stays the bare name.
+ */
+export function functionLabel(info: FunctionInfo): string {
+	const inactive = info.live ? '' : ' (inactive)';
+	const description = info.description?.trim() ? ` – ${shortened(info.description)}` : '';
+	return `${info.name}${signatureOf(info.parameters)}${inactive}${description}`;
+}
+
 /** The functions of one scope; a function no running trigger serves is marked "(inactive)". */
 export function functionChoices(functions: FunctionInfo[], filter?: string): INodeListSearchItems[] {
 	return functions
-		.filter((info) => matches(filter, info.name))
-		.map((info) => ({
-			name: info.live ? info.name : `${info.name} (inactive)`,
-			value: info.name,
-			description: [signatureOf(info.parameters), info.description].filter(Boolean).join(' · '),
-		}))
-		.sort(byName);
+		.filter((info) => matches(filter, info.name, info.description ?? ''))
+		.sort((a, b) => a.name.localeCompare(b.name))
+		.map((info) => ({ name: functionLabel(info), value: info.name, description: info.description }));
 }

@@ -1,6 +1,7 @@
 // Call Function's parameters, as n8n's editor shows them.
 import type { INodeProperties } from 'n8n-workflow';
 
+import { redisProperty } from '../shared/credential';
 import { GLOBAL_SCOPE } from '../shared/scope';
 
 /** Names of the methods the editor calls for live lists and fields (see search-methods.ts). */
@@ -15,12 +16,21 @@ export const GET_PARAMETER_FIELDS = 'getParameterFields';
  */
 export const CURRENT_WORKFLOW_ID = 'currentWorkflowId';
 
+/** The name of the workflow being edited, resolved the same way, for "This Workflow (<name>)". */
+export const CURRENT_WORKFLOW_NAME = 'currentWorkflowName';
+
 export const callFunctionProperties: INodeProperties[] = [
 	{
 		displayName: 'Current Workflow ID',
 		name: CURRENT_WORKFLOW_ID,
 		type: 'hidden',
 		default: '={{ $workflow.id }}',
+	},
+	{
+		displayName: 'Current Workflow Name',
+		name: CURRENT_WORKFLOW_NAME,
+		type: 'hidden',
+		default: '={{ $workflow.name }}',
 	},
 	{
 		displayName: 'Workflow',
@@ -34,7 +44,9 @@ export const callFunctionProperties: INodeProperties[] = [
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				typeOptions: { searchListMethod: SEARCH_WORKFLOWS, searchable: true },
+				// The lists come from this package's own Redis setting, not from a credential the
+				// node may leave unset: without this, n8n's editor refuses to load them.
+				typeOptions: { searchListMethod: SEARCH_WORKFLOWS, searchable: true, skipCredentialsCheckInRLC: true },
 			},
 			{
 				displayName: 'By ID',
@@ -57,7 +69,7 @@ export const callFunctionProperties: INodeProperties[] = [
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				typeOptions: { searchListMethod: SEARCH_FUNCTIONS, searchable: true },
+				typeOptions: { searchListMethod: SEARCH_FUNCTIONS, searchable: true, skipCredentialsCheckInRLC: true },
 			},
 			{
 				displayName: 'By Name',
@@ -90,6 +102,7 @@ export const callFunctionProperties: INodeProperties[] = [
 				resourceMapperMethod: GET_PARAMETER_FIELDS,
 				mode: 'add',
 				fieldWords: { singular: 'parameter', plural: 'parameters' },
+				valuesLabel: 'Parameters',
 				addAllFields: true,
 				supportAutoMap: false,
 			},
@@ -175,4 +188,5 @@ export const callFunctionProperties: INodeProperties[] = [
 			},
 		],
 	},
+	redisProperty,
 ];

@@ -11,7 +11,7 @@ import { toNodeError } from '../shared/node-error';
 import { describeScope, resolveScope } from '../shared/scope';
 import { functionChoices, workflowChoices } from './choices';
 import { toMapperFields } from './mapper-fields';
-import { CURRENT_WORKFLOW_ID } from './properties';
+import { CURRENT_WORKFLOW_ID, CURRENT_WORKFLOW_NAME } from './properties';
 import { type CallTarget, resolveTarget } from './target';
 
 function currentValue(context: ILoadOptionsFunctions, parameter: string): unknown {
@@ -22,19 +22,27 @@ function hasValue(value: unknown): boolean {
 	return typeof value === 'string' && value.trim() !== '';
 }
 
-/** The id of the workflow being edited: from the context, else as the editor resolved it for us. */
-function editedWorkflowId(context: ILoadOptionsFunctions): string | undefined {
-	const fromContext = context.getWorkflow().id;
-	if (fromContext) return fromContext;
-	const resolved = context.getCurrentNodeParameter(CURRENT_WORKFLOW_ID);
+/** A hidden parameter as the editor resolved it; undefined when it sent the expression itself. */
+function resolvedByEditor(context: ILoadOptionsFunctions, parameter: string): string | undefined {
+	const resolved = context.getCurrentNodeParameter(parameter);
 	// An unresolved expression ("={{ $workflow.id }}") means the editor did not resolve it.
 	return typeof resolved === 'string' && resolved !== '' && !resolved.startsWith('=') ? resolved : undefined;
+}
+
+/** The id of the workflow being edited: from the context, else as the editor resolved it for us. */
+function editedWorkflowId(context: ILoadOptionsFunctions): string | undefined {
+	return context.getWorkflow().id || resolvedByEditor(context, CURRENT_WORKFLOW_ID);
+}
+
+/** Its name, for "This Workflow (<name>)": n8n's stand-in workflow has none of its own. */
+function editedWorkflowName(context: ILoadOptionsFunctions): string | undefined {
+	return context.getWorkflow().name || resolvedByEditor(context, CURRENT_WORKFLOW_NAME);
 }
 
 export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	try {
 		const functions = await getFunctions(this);
-		const current = { id: editedWorkflowId(this), name: this.getWorkflow().name };
+		const current = { id: editedWorkflowId(this), name: editedWorkflowName(this) };
 		return { results: workflowChoices(await functions.list(), current, filter) };
 	} catch (error) {
 		throw toNodeError(this.getNode(), error);

@@ -31,6 +31,7 @@ export class FunctionTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["functionName"] || "" }}',
 		description: 'Defines a function that Call Function nodes in any workflow can call',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-functions#function',
 		eventTriggerDescription: 'Waiting for a Call Function node to call this function',
 		activationMessage: 'Call Function nodes can now call this function.',
 		defaults: { name: 'Function' },

@@ -1,6 +1,7 @@
 // The Function trigger's parameters, as n8n's editor shows them.
 import type { INodeProperties } from 'n8n-workflow';
 
+import { redisProperty } from '../shared/credential';
 import { PARAMETER_TYPES } from './parameter-types';
 
 const TYPE_LABELS: Record<(typeof PARAMETER_TYPES)[number], string> = {
@@ -128,4 +129,5 @@ export const functionTriggerProperties: INodeProperties[] = [
 			},
 		],
 	},
+	redisProperty,
 ];

@@ -1,5 +1,5 @@
-// Return from Function: answers the call that started this execution, then passes its
-// items on (without the call context) so the workflow can continue.
+// Return from Function: answers the call that started this execution, then outputs what it
+// sent back and to which call, so the workflow can continue from there.
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
@@ -10,7 +10,8 @@ import { helpFor } from '../shared/error-help';
 import { toNodeError } from '../shared/node-error';
 import { lookUpCallContext } from './call-context-lookup';
 import { returnFromFunctionProperties } from './properties';
-import { assertReturnable, passThroughItems, valueFromIncomingItems, valueFromJsonParameter } from './return-value';
+import { type Answer, answerOutput } from './answer-output';
+import { assertReturnable, valueFromIncomingItems, valueFromJsonParameter } from './return-value';
 
 type RespondWith = 'incomingItems' | 'jsonValue' | 'error';
 
@@ -21,7 +22,9 @@ export class ReturnFromFunction implements INodeType {
 		icon: { light: 'file:returnFromFunction.svg', dark: 'file:returnFromFunction.dark.svg' },
 		group: ['transform'],
 		version: 1,
+		subtitle: '={{ { jsonValue: "JSON Value", error: "Error" }[$parameter["respondWith"]] || "Incoming Items" }}',
 		description: "Hands a value (or an error) back to the Call Function node that called this workflow's function",
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-functions#return-from-function',
 		defaults: { name: 'Return from Function' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -45,6 +48,7 @@ export class ReturnFromFunction implements INodeType {
 			});
 		}
 
+		let answer: Answer;
 		try {
 			const functions = await getFunctions(this);
 			const respondWith = this.getNodeParameter('respondWith', 0, 'incomingItems') as RespondWith;
@@ -52,12 +56,15 @@ export class ReturnFromFunction implements INodeType {
 			if (respondWith === 'error') {
 				const message = String(this.getNodeParameter('errorMessage', 0, '')).trim() || 'The function returned an error';
 				answered = await functions.fail(callContext, message);
+				answer = { error: message };
 			} else {
-				const value =
+				const value = assertReturnable(
 					respondWith === 'jsonValue'
 						? valueFromJsonParameter(this.getNodeParameter('value', 0), isExpression(node.parameters.value))
-						: valueFromIncomingItems(items);
-				answered = await functions.respond(callContext, assertReturnable(value));
+						: valueFromIncomingItems(items),
+				);
+				answered = await functions.respond(callContext, value);
+				answer = { returned: value };
 			}
 			if (!answered) {
 				throw new NodeOperationError(node, 'This call was already answered; only the first Return from Function counts', {
@@ -70,7 +77,7 @@ export class ReturnFromFunction implements INodeType {
 			return [items.map((_, index) => ({ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: index } }))];
 		}
 
-		return [passThroughItems(items)];
+		return [answerOutput(items, callContext, answer)];
 	}
 }
 

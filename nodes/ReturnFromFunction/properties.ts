@@ -1,6 +1,8 @@
 // Return from Function's parameters, as n8n's editor shows them.
 import type { INodeProperties } from 'n8n-workflow';
 
+import { redisProperty } from '../shared/credential';
+
 export const returnFromFunctionProperties: INodeProperties[] = [
 	{
 		displayName: 'Return',
@@ -44,4 +46,5 @@ export const returnFromFunctionProperties: INodeProperties[] = [
 		description: 'The message of the error the caller raises',
 		displayOptions: { show: { respondWith: ['error'] } },
 	},
+	redisProperty,
 ];

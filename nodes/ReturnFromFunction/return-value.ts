@@ -30,15 +30,6 @@ export function valueFromJsonParameter(raw: unknown, isExpression: boolean): unk
 	}
 }
 
-/** The node's own output: the incoming items without the call context, paired one to one. */
-export function passThroughItems(items: INodeExecutionData[]): INodeExecutionData[] {
-	return items.map((item, index) => {
-		const output: INodeExecutionData = { json: withoutCallContext(item.json), pairedItem: { item: index } };
-		if (item.binary) output.binary = item.binary;
-		return output;
-	});
-}
-
 /** Refuses NaN and Infinity in the value to return (JSON cannot carry them), saying where. */
 export function assertReturnable(value: unknown): unknown {
 	const path = findNonFiniteNumber(value);

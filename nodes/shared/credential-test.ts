@@ -1,5 +1,6 @@
 // "Test" button of the Functions Redis credential: lists functions through a client
-// built from the credential being edited.
+// built from the credential being edited. Its address names the credential as the setting
+// that chose it, also when another setting of this process points at the same Redis.
 import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { createFunctions } from './client';
@@ -22,7 +23,8 @@ export async function functionsRedisConnectionTest(
 			);
 		});
 		const found = await Promise.race([functions.list(), timeout]);
-		return { status: 'OK', message: `Connected to ${functions.address}: ${found.length} function(s) registered` };
+		const count = found.length === 1 ? '1 function' : `${found.length} functions`;
+		return { status: 'OK', message: `Connected to ${functions.address}: ${count} registered` };
 	} catch (error) {
 		return { status: 'Error', message: errorMessage(error) };
 	} finally {
