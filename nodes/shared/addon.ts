@@ -58,8 +58,8 @@ export function loadAddon(): AddonModule {
 		throw new AddonLoadError(
 			`The native part of ${PACKAGE_NAME} could not be loaded from ${entry}: ${reason}`,
 			`Reinstall the community package ${PACKAGE_NAME} (Settings > Community Nodes) and restart n8n. ` +
-				`If the message names a missing .node file, your platform has no prebuilt binary in this version: ` +
-				`build it from source with "npm run build". Every n8n process (main and workers) needs it.`,
+				`If the message says there is no native binary for your platform, this version has none prebuilt for it: ` +
+				`run n8n on a platform it names, or build the binary from source as the message says. Every n8n process (main and workers) needs it.`,
 		);
 	}
 }
