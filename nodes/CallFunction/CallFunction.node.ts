@@ -11,7 +11,6 @@ import type {
 
 import type { CallRequest } from '../shared/addon-types';
 import { type Functions, getFunctions } from '../shared/client';
-import { optionalRedisCredential } from '../shared/credential';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/node-error';
 import { type Arguments, type MappedParameter, argumentsFromFields, argumentsFromJson, assertSendable } from './arguments';
@@ -107,14 +106,15 @@ export class CallFunction implements INodeType {
 		name: 'callFunction',
 		icon: { light: 'file:callFunction.svg', dark: 'file:callFunction.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1],
 		subtitle: '={{ $parameter["function"] && $parameter["function"].value ? "Call " + $parameter["function"].value : "" }}',
 		description: 'Calls a function defined by a Function trigger and returns its value',
 		defaults: { name: 'Call Function' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [optionalRedisCredential],
+		// Written out, not shared: n8n's lint reads credential entries from each node's own description.
+		credentials: [{ name: 'functionsRedisApi', required: false, testedBy: 'functionsRedisConnectionTest' }],
 		properties: callFunctionProperties,
 	};
 

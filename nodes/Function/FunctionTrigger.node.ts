@@ -12,7 +12,6 @@ import type {
 import type { IncomingCall } from '../shared/addon-types';
 import { FUNCTION_CALL_FIELD } from '../shared/call-context';
 import { getFunctions } from '../shared/client';
-import { optionalRedisCredential } from '../shared/credential';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/node-error';
 import { CallServer } from './call-server';
@@ -27,11 +26,11 @@ function itemsOfCall(call: IncomingCall): INodeExecutionData[] {
 
 export class FunctionTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Function',
+		displayName: 'Function Trigger',
 		name: 'functionTrigger',
 		icon: { light: 'file:function.svg', dark: 'file:function.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1],
 		subtitle: '={{ $parameter["functionName"] || "" }}',
 		description: 'Defines a function that Call Function nodes in any workflow can call',
 		eventTriggerDescription: 'Waiting for a Call Function node to call this function',
@@ -39,7 +38,8 @@ export class FunctionTrigger implements INodeType {
 		defaults: { name: 'Function' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [optionalRedisCredential],
+		// Written out, not shared: n8n's lint reads credential entries from each node's own description.
+		credentials: [{ name: 'functionsRedisApi', required: false, testedBy: 'functionsRedisConnectionTest' }],
 		properties: functionTriggerProperties,
 	};
 
@@ -78,17 +78,16 @@ export class FunctionTrigger implements INodeType {
 			});
 
 			// `this.emit` is looked up at each call: in manual mode n8n replaces it after trigger() returns.
-			const context = this;
 			server = new CallServer({
 				source: served,
 				runCall: async (call) => {
-					const done = context.helpers.createDeferredPromise<IRun>();
-					context.emit([itemsOfCall(call)], undefined, done);
+					const done = this.helpers.createDeferredPromise<IRun>();
+					this.emit([itemsOfCall(call)], undefined, done);
 					return await done.promise;
 				},
 				failUnanswered: async (callContext, message) => await functions.fail(callContext, message),
 				oneCallOnly: this.getMode() === 'manual',
-				onFatal: (error) => context.emitError(toNodeError(node, error)),
+				onFatal: (error) => this.emitError(toNodeError(node, error)),
 				log: this.logger,
 			});
 		} catch (error) {

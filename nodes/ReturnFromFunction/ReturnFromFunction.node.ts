@@ -4,7 +4,6 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { getFunctions } from '../shared/client';
-import { optionalRedisCredential } from '../shared/credential';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { helpFor } from '../shared/error-help';
 import { toNodeError } from '../shared/node-error';
@@ -20,12 +19,14 @@ export class ReturnFromFunction implements INodeType {
 		name: 'returnFromFunction',
 		icon: { light: 'file:returnFromFunction.svg', dark: 'file:returnFromFunction.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1],
+		subtitle: '={{ { incomingItems: "Return the incoming items", jsonValue: "Return a value", error: "Return an error" }[$parameter["respondWith"]] }}',
 		description: "Hands a value (or an error) back to the Call Function node that called this workflow's function",
 		defaults: { name: 'Return from Function' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [optionalRedisCredential],
+		// Written out, not shared: n8n's lint reads credential entries from each node's own description.
+		credentials: [{ name: 'functionsRedisApi', required: false, testedBy: 'functionsRedisConnectionTest' }],
 		properties: returnFromFunctionProperties,
 	};
 

@@ -50,6 +50,7 @@ export function loadAddon(): AddonModule {
 	if (loaded) return loaded;
 	const entry = path.join(findPackageRoot(), 'index.js');
 	try {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- a run-time require, so the addon loads on first use, not with the node
 		loaded = require(entry) as AddonModule;
 		return loaded;
 	} catch (error) {

@@ -1,18 +1,10 @@
 // The optional "Functions Redis" credential: read it when a node has one, and turn it
 // into the addon's RedisCredential.
-import type { FunctionsBase, ICredentialDataDecryptedObject, INodeCredentialDescription } from 'n8n-workflow';
+import type { FunctionsBase, ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { RedisCredential } from './addon-types';
 
 export const CREDENTIAL_NAME = 'functionsRedisApi';
-export const CREDENTIAL_TEST_METHOD = 'functionsRedisConnectionTest';
-
-/** The node's `credentials` entry: optional, so nodes work without any setting. */
-export const optionalRedisCredential: INodeCredentialDescription = {
-	name: CREDENTIAL_NAME,
-	required: false,
-	testedBy: CREDENTIAL_TEST_METHOD,
-};
 
 function text(value: unknown): string | undefined {
 	if (typeof value !== 'string') return undefined;
