@@ -16,7 +16,9 @@ const { crossTargetDir } = require('./toolchain/paths');
 const { run } = require('./toolchain/run');
 
 const BUILD_TIMEOUT_MS = 40 * 60 * 1000;
-const napiBin = path.join(targets.repoRoot, 'node_modules', '.bin', 'napi');
+// napi's CLI run by this Node (not through node_modules/.bin, which is a .cmd file on Windows).
+const napiManifest = require.resolve('@napi-rs/cli/package.json', { paths: [targets.repoRoot] });
+const napiCli = path.join(path.dirname(napiManifest), require(napiManifest).bin.napi);
 
 /** The triple of the machine running this, for the platforms this repo builds natively. */
 function hostTriple() {
@@ -51,7 +53,7 @@ function napiArgs(triple, outputDir, cross) {
 
 function buildHost(triple) {
 	// Output at the repo root, so napi also rewrites index.d.ts there from the Rust sources.
-	run(`napi build ${triple}`, napiBin, napiArgs(triple, targets.repoRoot, false), { cwd: targets.repoRoot, inherit: true, timeoutMs: BUILD_TIMEOUT_MS });
+	run(`napi build ${triple}`, process.execPath, [napiCli, ...napiArgs(triple, targets.repoRoot, false)], { cwd: targets.repoRoot, inherit: true, timeoutMs: BUILD_TIMEOUT_MS });
 	return install(path.join(targets.repoRoot, `functions.${targets.platformOf(triple)}.node`), triple);
 }
 
@@ -81,7 +83,7 @@ function buildCross(triple) {
 	fs.mkdirSync(outputDir, { recursive: true });
 	console.log(`[build] ${triple}: cargo-zigbuild with ${compiler.how}`);
 	const env = { ...process.env, ...compiler.env, PATH: `${zigBin}${path.delimiter}${process.env.PATH}`, CARGO_TARGET_DIR: crossTargetDir };
-	run(`napi build ${triple}`, 'nice', ['-n', '10', napiBin, ...napiArgs(triple, outputDir, true)], { cwd: targets.repoRoot, env, inherit: true, timeoutMs: BUILD_TIMEOUT_MS });
+	run(`napi build ${triple}`, 'nice', ['-n', '10', process.execPath, napiCli, ...napiArgs(triple, outputDir, true)], { cwd: targets.repoRoot, env, inherit: true, timeoutMs: BUILD_TIMEOUT_MS });
 	return install(path.join(outputDir, `functions.${targets.platformOf(triple)}.node`), triple);
 }
 

@@ -29,7 +29,7 @@ const HOST_TRIPLE = 'x86_64-unknown-linux-gnu';
  */
 const GLIBC_FLOOR = {
 	'x86_64-unknown-linux-gnu': '2.34', // rustup's toolchain on Debian 12
-	'aarch64-unknown-linux-gnu': '2.17', // zig's glibc for cargo-zigbuild
+	'aarch64-unknown-linux-gnu': '2.30', // cargo-zigbuild's default glibc for zig
 };
 
 const binariesDir = path.join(repoRoot, 'binaries');
