@@ -82,7 +82,9 @@ function buildCross(triple) {
 	const outputDir = path.join(crossTargetDir, 'napi-output', triple); // index.d.ts stays the host build's
 	fs.mkdirSync(outputDir, { recursive: true });
 	console.log(`[build] ${triple}: cargo-zigbuild with ${compiler.how}`);
-	const env = { ...process.env, ...compiler.env, PATH: `${zigBin}${path.delimiter}${process.env.PATH}`, CARGO_TARGET_DIR: crossTargetDir };
+	// A target folder per target: a musl build (build-std) and a glibc one would otherwise
+	// rebuild each other's build scripts and proc macros, and everything that uses them.
+	const env = { ...process.env, ...compiler.env, PATH: `${zigBin}${path.delimiter}${process.env.PATH}`, CARGO_TARGET_DIR: path.join(crossTargetDir, triple) };
 	run(`napi build ${triple}`, 'nice', ['-n', '10', process.execPath, napiCli, ...napiArgs(triple, outputDir, true)], { cwd: targets.repoRoot, env, inherit: true, timeoutMs: BUILD_TIMEOUT_MS });
 	return install(path.join(outputDir, `functions.${targets.platformOf(triple)}.node`), triple);
 }

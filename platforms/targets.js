@@ -20,16 +20,13 @@ const PLATFORM_OF_TRIPLE = {
 
 const LINUX_TRIPLES = ['x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl', 'aarch64-unknown-linux-gnu', 'aarch64-unknown-linux-musl'];
 
-/** The host this repo is developed and tested on; the other Linux targets are cross-built. */
-const HOST_TRIPLE = 'x86_64-unknown-linux-gnu';
-
 /**
  * The highest GLIBC_x.y symbol version each glibc binary needs, as built here (README,
  * "Platforms"): a system with an older glibc cannot load it. The platform tests check it.
  */
 const GLIBC_FLOOR = {
 	'x86_64-unknown-linux-gnu': '2.34', // rustup's toolchain on Debian 12
-	'aarch64-unknown-linux-gnu': '2.30', // cargo-zigbuild's default glibc for zig
+	'aarch64-unknown-linux-gnu': '2.30', // cargo-zigbuild and zig with their default glibc
 };
 
 const binariesDir = path.join(repoRoot, 'binaries');
@@ -41,18 +38,16 @@ function platformOf(triple) {
 }
 
 /** binaries/functions-<version>.<platform>.node: the version keeps an in-place update from running the old library. */
-function binaryFile(triple, version = pkg.version) {
-	return path.join(binariesDir, `${pkg.napi.binaryName}-${version}.${platformOf(triple)}.node`);
+function binaryFile(triple) {
+	return path.join(binariesDir, `${pkg.napi.binaryName}-${pkg.version}.${platformOf(triple)}.node`);
 }
 
 module.exports = {
 	repoRoot,
 	binariesDir,
-	HOST_TRIPLE,
 	LINUX_TRIPLES,
 	GLIBC_FLOOR,
 	RELEASE_TRIPLES: pkg.napi.targets,
 	platformOf,
 	binaryFile,
-	version: pkg.version,
 };

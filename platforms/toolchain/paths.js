@@ -20,7 +20,7 @@ module.exports = {
 	nodeDir: path.join(platformsDir, 'node'),
 	/** Root folders that qemu and musl's loader take their libraries from. */
 	sysrootDir: path.join(platformsDir, 'sysroots'),
-	/** Cargo's target folder for the cross builds (their compiler differs from the host build's). */
+	/** Cargo's target folders for the cross builds, one per target (their compiler differs from the host build's). */
 	crossTargetDir: process.env.N8N_FUNCTIONS_CROSS_TARGET_DIR || path.join(cacheDir, 'target-cross'),
 	/** Command output of the steps above, appended. */
 	logFile: path.join(platformsDir, 'toolchain.log'),
