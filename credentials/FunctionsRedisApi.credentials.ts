@@ -1,11 +1,14 @@
 // Optional: where function calls travel when a node's "Redis" setting asks for another Redis
 // than n8n's own (N8N_FUNCTIONS_REDIS_URL, else queue mode's QUEUE_BULL_REDIS_*, else memory).
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 export class FunctionsRedisApi implements ICredentialType {
 	name = 'functionsRedisApi';
 
 	displayName = 'Functions Redis';
+
+	// The Function node's icon: the credential belongs to the functions' nodes.
+	icon: Icon = { light: 'file:../nodes/Function/function.svg', dark: 'file:../nodes/Function/function.dark.svg' };
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-functions#functions-redis-credential-optional';
 

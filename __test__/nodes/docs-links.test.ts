@@ -32,7 +32,7 @@ function codexUrl(codexFile: string): string {
 
 describe('documentation links', () => {
 	it.each([
-		['Function/FunctionTrigger.node.json', 'function'],
+		['Function/FunctionTrigger.node.json', 'function-trigger'],
 		['CallFunction/CallFunction.node.json', 'call-function'],
 		['ReturnFromFunction/ReturnFromFunction.node.json', 'return-from-function'],
 	])("%s links to the README's section on its node", (codexFile, anchor) => {
@@ -41,7 +41,7 @@ describe('documentation links', () => {
 	});
 
 	it.each([
-		['Function', new FunctionTrigger(), 'function'],
+		['Function Trigger', new FunctionTrigger(), 'function-trigger'],
 		['Call Function', new CallFunction(), 'call-function'],
 		['Return from Function', new ReturnFromFunction(), 'return-from-function'],
 	])("the node panel's Docs link of %s leads to the same section", (_name, node, anchor) => {

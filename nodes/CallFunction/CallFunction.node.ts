@@ -11,7 +11,6 @@ import type {
 
 import type { CallRequest } from '../shared/addon-types';
 import { type Functions, getFunctions } from '../shared/client';
-import { optionalRedisCredential } from '../shared/credential';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/node-error';
 import { type Arguments, type MappedParameter, argumentsFromFields, argumentsFromJson, assertSendable } from './arguments';
@@ -108,7 +107,7 @@ export class CallFunction implements INodeType {
 		name: 'callFunction',
 		icon: { light: 'file:callFunction.svg', dark: 'file:callFunction.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1],
 		// In a subtitle n8n's $parameter holds a resource locator's value, not the locator.
 		subtitle: '={{ $parameter["function"] ? "Call " + $parameter["function"] : "" }}',
 		description: 'Calls a function defined by a Function trigger and returns its value',
@@ -119,7 +118,16 @@ export class CallFunction implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [optionalRedisCredential],
+		// Written out, not shared: n8n's lint reads credential entries from each node's own description.
+		// Optional, and offered only when the node's "Redis" setting asks for another Redis.
+		credentials: [
+			{
+				name: 'functionsRedisApi',
+				required: false,
+				testedBy: 'functionsRedisConnectionTest',
+				displayOptions: { show: { redis: ['credential'] } },
+			},
+		],
 		properties: callFunctionProperties,
 	};
 

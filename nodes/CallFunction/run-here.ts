@@ -23,15 +23,12 @@ interface InlineRunOptions {
 	};
 }
 
-/** Whether this n8n can run a function's workflow here (n8n 2.x passes `loadedRunData` on). */
+/**
+ * Whether this n8n can run a function's workflow here: it runs sub-workflows and builds run
+ * data with `createRunExecutionData` (n8n 2.x, whose executeWorkflow passes `loadedRunData` on).
+ */
 export function canRunHere(context: IExecuteFunctions): boolean {
-	if (typeof context.executeWorkflow !== 'function') return false;
-	try {
-		const { version } = require('n8n-workflow/package.json') as { version?: string };
-		return Number(String(version).split('.')[0]) >= 2;
-	} catch {
-		return false;
-	}
+	return typeof context.executeWorkflow === 'function' && typeof createRunExecutionData === 'function';
 }
 
 /** The options that start the function's workflow at `startNode` with the call's items. */

@@ -11,7 +11,6 @@ import type {
 } from 'n8n-workflow';
 
 import { getFunctions } from '../shared/client';
-import { optionalRedisCredential } from '../shared/credential';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/node-error';
 import { CallServer } from './call-server';
@@ -24,20 +23,29 @@ import { startOfCall } from './start-of-call';
 
 export class FunctionTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Function',
+		displayName: 'Function Trigger',
 		name: 'functionTrigger',
 		icon: { light: 'file:function.svg', dark: 'file:function.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1],
 		subtitle: '={{ $parameter["functionName"] || "" }}',
 		description: 'Defines a function that Call Function nodes in any workflow can call',
-		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-functions#function',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-functions#function-trigger',
 		eventTriggerDescription: 'Waiting for a Call Function node to call this function',
 		activationMessage: 'Call Function nodes can now call this function.',
 		defaults: { name: 'Function' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [optionalRedisCredential],
+		// Written out, not shared: n8n's lint reads credential entries from each node's own description.
+		// Optional, and offered only when the node's "Redis" setting asks for another Redis.
+		credentials: [
+			{
+				name: 'functionsRedisApi',
+				required: false,
+				testedBy: 'functionsRedisConnectionTest',
+				displayOptions: { show: { redis: ['credential'] } },
+			},
+		],
 		properties: functionTriggerProperties,
 	};
 
@@ -71,16 +79,15 @@ export class FunctionTrigger implements INodeType {
 				nodeName: node.name,
 			});
 
-			const context = this;
 			server = new CallServer({
 				source: served,
 				runCall: async (call) => {
-					const done = context.helpers.createDeferredPromise<IRun>();
-					context.emit([itemsOfCall(call)], undefined, done);
+					const done = this.helpers.createDeferredPromise<IRun>();
+					this.emit([itemsOfCall(call)], undefined, done);
 					return await done.promise;
 				},
 				failUnanswered: async (callContext, message) => await functions.fail(callContext, message),
-				onFatal: (error) => context.emitError(toNodeError(node, error)),
+				onFatal: (error) => this.emitError(toNodeError(node, error)),
 				log: this.logger,
 			});
 		} catch (error) {

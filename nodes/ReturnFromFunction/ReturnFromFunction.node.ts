@@ -4,7 +4,6 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { getFunctions } from '../shared/client';
-import { optionalRedisCredential } from '../shared/credential';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { helpFor } from '../shared/error-help';
 import { toNodeError } from '../shared/node-error';
@@ -21,14 +20,23 @@ export class ReturnFromFunction implements INodeType {
 		name: 'returnFromFunction',
 		icon: { light: 'file:returnFromFunction.svg', dark: 'file:returnFromFunction.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1],
 		subtitle: '={{ { jsonValue: "JSON Value", error: "Error" }[$parameter["respondWith"]] || "Incoming Items" }}',
 		description: "Hands a value (or an error) back to the Call Function node that called this workflow's function",
 		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-functions#return-from-function',
 		defaults: { name: 'Return from Function' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [optionalRedisCredential],
+		// Written out, not shared: n8n's lint reads credential entries from each node's own description.
+		// Optional, and offered only when the node's "Redis" setting asks for another Redis.
+		credentials: [
+			{
+				name: 'functionsRedisApi',
+				required: false,
+				testedBy: 'functionsRedisConnectionTest',
+				displayOptions: { show: { redis: ['credential'] } },
+			},
+		],
 		properties: returnFromFunctionProperties,
 	};
 

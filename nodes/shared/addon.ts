@@ -50,6 +50,7 @@ export function loadAddon(): AddonModule {
 	if (loaded) return loaded;
 	const entry = path.join(findPackageRoot(), 'index.js');
 	try {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- a run-time require, so the addon loads on first use, not with the node
 		loaded = require(entry) as AddonModule;
 		return loaded;
 	} catch (error) {
@@ -58,8 +59,8 @@ export function loadAddon(): AddonModule {
 		throw new AddonLoadError(
 			`The native part of ${PACKAGE_NAME} could not be loaded from ${entry}: ${reason}`,
 			`Reinstall the community package ${PACKAGE_NAME} (Settings > Community Nodes) and restart n8n. ` +
-				`If the message names a missing .node file, your platform has no prebuilt binary in this version: ` +
-				`build it from source with "npm run build". Every n8n process (main and workers) needs it.`,
+				`If the message says there is no native binary for your platform, this version has none prebuilt for it: ` +
+				`run n8n on a platform it names, or build the binary from source as the message says. Every n8n process (main and workers) needs it.`,
 		);
 	}
 }

@@ -4,7 +4,6 @@
 import type {
 	FunctionsBase,
 	ICredentialDataDecryptedObject,
-	INodeCredentialDescription,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -31,7 +30,7 @@ export const redisProperty: INodeProperties = {
 	noDataExpression: true,
 	options: [
 		{
-			name: "n8n's Own",
+			name: "Default: n8n's Own Redis",
 			value: N8N_REDIS,
 			description:
 				"Queue mode's Redis (QUEUE_BULL_REDIS_*) or N8N_FUNCTIONS_REDIS_URL; in regular mode calls stay inside n8n. Nothing to set up.",
@@ -44,14 +43,6 @@ export const redisProperty: INodeProperties = {
 	],
 	default: N8N_REDIS,
 	description: 'Where calls to functions travel. Use the same setting on the Function, Call Function and Return from Function nodes of a call.',
-};
-
-/** The node's `credentials` entry: optional, and shown only when "Redis" asks for it. */
-export const optionalRedisCredential: INodeCredentialDescription = {
-	name: CREDENTIAL_NAME,
-	required: false,
-	testedBy: CREDENTIAL_TEST_METHOD,
-	displayOptions: { show: { [REDIS_PARAMETER]: [CREDENTIAL_REDIS] } },
 };
 
 function text(value: unknown): string | undefined {
@@ -95,7 +86,7 @@ export async function readOptionalCredential(context: FunctionsBase): Promise<Re
 	if (!node.credentials?.[CREDENTIAL_NAME]) {
 		throw new GuidedError(
 			`"Redis" is set to another Redis, but no Functions Redis credential is chosen on node "${node.name}"`,
-			"Choose a Functions Redis credential just above \"Redis\" in the node, or set \"Redis\" back to \"n8n's Own\".",
+			"Choose a Functions Redis credential just above \"Redis\" in the node, or set \"Redis\" back to \"Default: n8n's Own Redis\".",
 		);
 	}
 	return toRedisCredential(await context.getCredentials(CREDENTIAL_NAME));
