@@ -28,10 +28,18 @@ export declare class FunctionsClient {
    * runs it, or "answered" when it has its answer already (answered or timed out).
    */
   start(context: CallContext): Promise<string>
-  /** Answers a call with a value. False when the call was already answered (the first answer wins). */
-  respond(context: CallContext, value: any): Promise<boolean>
+  /**
+   * Answers a call with a value, from the function's `execution` if n8n recorded one (the
+   * caller's node links to it). False when the call was already answered (the first answer wins).
+   */
+  respond(context: CallContext, value: any, execution?: ExecutionRef | undefined | null): Promise<boolean>
   /** Answers a call with an error the caller raises. False when the call was already answered. */
-  fail(context: CallContext, message: string): Promise<boolean>
+  fail(context: CallContext, message: string, execution?: ExecutionRef | undefined | null): Promise<boolean>
+  /**
+   * How the call was answered, if it was: "value", "failed", "timeout" (its caller stopped
+   * waiting) or "inactive" (its function was deactivated); null when it has no answer.
+   */
+  answerOf(context: CallContext): Promise<string | null>
   /** Registered functions, of one scope or of all. */
   list(scope?: string | undefined | null): Promise<Array<FunctionInfo>>
   /** One registered function, or null. */
@@ -45,6 +53,11 @@ export declare class OutgoingCall {
    * to `run` in this process; after running it, report with `ran()`.
    */
   next(): Promise<CallStep>
+  /**
+   * The function's execution that answered the call, once it has its answer (value or
+   * error), when the answer named one; null before, and for answers from no execution.
+   */
+  get answeredBy(): ExecutionRef | null
   /**
    * The run handed out by `next()` has ended (`error`: why it failed). Resolves with the
    * answer, or with the call to run again when the function allows another attempt.
@@ -89,6 +102,8 @@ export interface CallContext {
   runner?: string
   /** The caller's execution, to link the two executions. */
   parent?: ExecutionRef
+  /** Which run of the call this is (1 for the first). */
+  attempt?: number
 }
 
 export interface CallRequest {
@@ -109,6 +124,8 @@ export interface CallRequest {
   idempotencyKey?: string
   /** The n8n execution making the call. */
   parent?: ExecutionRef
+  /** The name of the workflow `scope` names, when the caller knows it (for messages). */
+  scopeName?: string
 }
 
 /** What a caller does next: the function's `value`, or a call to `run` in this process. */

@@ -6,6 +6,7 @@
 'use strict';
 const path = require('node:path');
 const { startN8nTopology } = require('./support/topology');
+const { redisUrl } = require('./support/redis');
 const { waitUntil } = require('./support/wait-until');
 const { workflowFile, idOf, executionIds, newExecutions, nodeOutput, timedWebhook } = require('./support/functions');
 const { activateAll } = require('./scenarios/core');
@@ -17,6 +18,7 @@ const FILES = {
 	factorial: workflowFile('recursion-factorial.json'),
 	square: workflowFile('items-square.json'),
 	itemsCallers: workflowFile('items-callers.json'),
+	slowDouble: workflowFile('crash-slow-double.json'),
 };
 
 const UNFINISHED = new Set(['new', 'running', 'waiting']);
@@ -114,5 +116,46 @@ describe('queue mode, one worker at --concurrency=2', () => {
 		const [execution] = await newExecutions(n8n, caller, before);
 		expect(execution.status).toBe('success');
 		expect(nodeOutput(execution, 'Call square (once per item)').map((item) => item.pairedItem)).toEqual(items.map((_, i) => ({ item: i })));
+	}, 120_000);
+});
+
+describe('queue mode, two workers: a worker killed while it runs a call', () => {
+	let n8n;
+
+	beforeAll(async () => {
+		n8n = await startN8nTopology({
+			mode: 'queue',
+			workers: 2,
+			install: 'package',
+			env: { N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false' }, // slowDouble returns $env.E2E_PROCESS_NAME
+			workflowFiles: [FILES.slowDouble],
+		});
+		await n8n.timer.time('activate', () => activateAll(n8n, [{ file: FILES.slowDouble, name: 'slowDouble' }], []));
+	}, 360_000);
+
+	afterAll(() => n8n?.stop(), 90_000);
+
+	test('its call runs again on the other worker within seconds, and the caller gets the value', async () => {
+		// A caller outside n8n (the package's own client): it survives whichever worker dies.
+		const { FunctionsClient } = require(path.join(repoRoot, 'index.js'));
+		const client = new FunctionsClient({ url: redisUrl, keyPrefix: n8n.functionsKeyPrefix });
+		const started = Date.now();
+		const answer = client.call({ scope: '__global__', name: 'slowDouble', items: [{ x: 21 }], timeoutMs: 60_000 });
+		// The runner key names the process its execution started in: host:pid:id.
+		let runners = [];
+		await waitUntil('slowDouble running on a worker', async () => (runners = (await n8n.runnersOf('__global__', 'slowDouble'))).length > 0, {
+			timeoutMs: 20_000,
+			intervalMs: 50,
+		});
+		const pid = Number(runners[0].split(':')[1]);
+		const victim = n8n.workers.find((worker) => worker.pid === pid);
+		expect(victim).toBeDefined();
+		await victim.kill(); // during the function's 3 s wait
+		const value = await answer;
+		const seconds = (Date.now() - started) / 1000;
+		const survivor = n8n.workers.find((worker) => worker !== victim).name;
+		expect(value).toEqual({ doubled: 42, process: survivor });
+		// Noticed after 3 missed heartbeats (6 s by default), not n8n's stalled-job check (about 100 s).
+		expect(seconds).toBeLessThan(25);
 	}, 120_000);
 });

@@ -113,6 +113,8 @@ pub struct Request {
     pub idempotency_key: Option<String>,
     /// The n8n execution making the call.
     pub parent: Option<ExecutionRef>,
+    /// The name of the workflow the scope names, when the caller knows it (for messages).
+    pub scope_name: Option<String>,
     /// None: only Function triggers run it (callers outside n8n).
     pub policy: Option<Policy>,
 }
@@ -120,7 +122,7 @@ pub struct Request {
 impl Request {
     /// A call that only Function triggers run, with no idempotency key.
     pub fn new(key: FunctionKey, items: Vec<Args>, timeout: Duration) -> Self {
-        Self { key, items, timeout, idempotency_key: None, parent: None, policy: None }
+        Self { key, items, timeout, idempotency_key: None, parent: None, scope_name: None, policy: None }
     }
 }
 
@@ -129,6 +131,8 @@ pub struct Outgoing {
     engine: Arc<Engine>,
     request: Request,
     state: State,
+    /// The function's execution that answered, when the answer named one.
+    answered_by: Option<ExecutionRef>,
 }
 
 /// Sent, waiting for the answer.
@@ -191,7 +195,7 @@ pub async fn call(engine: Arc<Engine>, request: Request) -> Result<Value> {
 impl Outgoing {
     /// No I/O: the call is sent by the first `next()`.
     pub fn new(engine: Arc<Engine>, request: Request) -> Self {
-        Self { engine, request, state: State::New }
+        Self { engine, request, state: State::New, answered_by: None }
     }
 
     /// Sends the call (the first time) and waits: resolves with the answer, or with the
@@ -254,7 +258,7 @@ impl Outgoing {
 
     /// Validates and sends; `Some(step)` when the caller runs the call itself.
     async fn send(&mut self) -> Result<Option<Step>> {
-        let Request { key, items, timeout, idempotency_key, parent, policy } = &self.request;
+        let Request { key, items, timeout, idempotency_key, parent, policy, .. } = &self.request;
         let timeout = *timeout;
         if timeout.is_zero() || timeout > MAX_TIMEOUT {
             return Err(EngineError::InvalidOptions(format!(
@@ -345,14 +349,14 @@ impl Outgoing {
                     };
                     return Ok(None);
                 }
-                Sent::Answered(reply) => return reply.into_result(&key.name).map(|v| Some(Step::Value(v))),
+                Sent::Answered(reply) => return self.conclude(reply).map(|v| Some(Step::Value(v))),
                 Sent::Stale(def) => {
                     known = Some(self.engine.remember_definition(key, def));
                     continue;
                 }
                 Sent::Missing => {
                     self.engine.forget_definition(key);
-                    return Err(not_found(&self.engine, key).await);
+                    return Err(not_found(&self.engine, key, self.request.scope_name.as_deref()).await);
                 }
                 Sent::Inactive { deactivated: true, .. } => {
                     return Err(EngineError::FunctionInactive(described(known, key).deactivated_message()));
@@ -420,7 +424,7 @@ impl Outgoing {
                 // Waiting for its trigger to come back, not for a slot: look again later.
                 Ok(TakeBack::Unserved) => take_back_at = Some(Instant::now() + self.take_back_after()),
                 Ok(TakeBack::Answered(reply)) => {
-                    return reply.into_result(&self.request.key.name).map(Step::Value);
+                    return self.conclude(reply).map(Step::Value);
                 }
                 // Redis is out for a moment: the call stays queued; look again shortly.
                 Err(_) => take_back_at = Some(Instant::now() + Duration::from_millis(250)),
@@ -442,15 +446,15 @@ impl Outgoing {
 
     /// The answer, or at the deadline what `give_up` finds.
     async fn settle(&mut self, pending: Pending, reply: Option<Reply>) -> Result<Value> {
-        let key = &self.request.key;
         if let Some(reply) = reply {
-            return reply.into_result(&key.name);
+            return self.conclude(reply);
         }
+        let key = &self.request.key;
         let timeout = self.request.timeout;
         let message = timeout_message(&pending.def, timeout, None, None);
         let who = pending.who;
         match self.engine.backend().give_up(key, &pending.call, &pending.entry_id, &message, who).await? {
-            GaveUp::Answered(reply) => reply.into_result(&key.name),
+            GaveUp::Answered(reply) => self.conclude(reply),
             GaveUp::TimedOut { runner, .. } if who == Waiting::Joined => Err(EngineError::CallTimeout(format!(
                 "{} A call with the same idempotency key is still running; calling again with that key waits for it.",
                 timeout_message(&pending.def, timeout, Some(true), runner.as_deref())
@@ -464,6 +468,17 @@ impl Outgoing {
         }
     }
 
+    /// The function's execution that answered, once the call has its answer.
+    pub fn answered_by(&self) -> Option<&ExecutionRef> {
+        self.answered_by.as_ref()
+    }
+
+    /// What the caller gets from the answer.
+    fn conclude(&mut self, reply: Reply) -> Result<Value> {
+        self.answered_by = reply.execution.clone();
+        reply.into_result(&self.request.key.name)
+    }
+
     fn take_back_after(&self) -> Duration {
         self.request.policy.as_ref().map_or(Duration::from_secs(1), |policy| policy.take_back_after)
     }
@@ -472,6 +487,7 @@ impl Outgoing {
     fn hand_out(&self, pending: &Pending, attempt: u32) -> Step {
         let mut context = self.context(&pending.call);
         context.runner = Some(self.engine.caller_runner().to_string());
+        context.attempt = Some(attempt);
         let incoming = IncomingCall { context, items: pending.call.items.clone(), attempt };
         self.engine.held().hold(self.engine.caller_runner(), incoming.clone());
         Step::Run(Box::new(HereCall {
@@ -491,6 +507,7 @@ impl Outgoing {
             deadline: call.deadline,
             runner: None,
             parent: call.parent.clone(),
+            attempt: None,
         }
     }
 }
@@ -559,13 +576,14 @@ fn timeout_message(def: &FunctionDef, timeout: Duration, picked_up: Option<bool>
     }
 }
 
-async fn not_found(engine: &Engine, key: &FunctionKey) -> EngineError {
+async fn not_found(engine: &Engine, key: &FunctionKey, scope_name: Option<&str>) -> EngineError {
     let others = engine.backend().list(Some(&key.scope)).await.unwrap_or_default();
     let names: Vec<String> = others.iter().map(|f| format!("'{}'", f.def.name)).collect();
     let place = if key.scope == GLOBAL_SCOPE {
         format!("No global function '{}' is defined", key.name)
     } else {
-        let name = others.first().map(|f| f.def.workflow_name.clone()).unwrap_or_default();
+        let name =
+            others.first().map(|f| f.def.workflow_name.clone()).or(scope_name.map(String::from)).unwrap_or_default();
         format!("No function '{}' is defined in workflow {}", key.name, workflow_label(&name, &key.scope))
     };
     let known = match (names.is_empty(), key.scope == GLOBAL_SCOPE) {
@@ -622,6 +640,7 @@ mod tests {
             deadline: 0,
             runner: None,
             parent: None,
+            attempt: None,
         };
         assert!(!context(call_id(&key, None).unwrap()).is_idempotent());
         assert!(context(call_id(&key, Some("order-17")).unwrap()).is_idempotent());

@@ -15,7 +15,7 @@ use crate::config::{Settings, Target};
 use crate::error::{EngineError, Result};
 use crate::held::HeldCalls;
 use crate::keys::FunctionKey;
-use crate::protocol::{CallContext, FunctionDef, FunctionInfo, Reply};
+use crate::protocol::{CallContext, ExecutionRef, FunctionDef, FunctionInfo, Reply};
 use crate::running::Running;
 use crate::serve::{self, Served};
 
@@ -111,8 +111,19 @@ impl Engine {
     }
 
     pub async fn respond(&self, context: &CallContext, value: Value) -> Result<bool> {
+        self.respond_from(context, value, None).await
+    }
+
+    /// Answers with a value, from the function's `execution` when n8n recorded one (the
+    /// caller links its node to it).
+    pub async fn respond_from(
+        &self,
+        context: &CallContext,
+        value: Value,
+        execution: Option<ExecutionRef>,
+    ) -> Result<bool> {
         context.check()?;
-        let reply = Reply::value(value);
+        let reply = Reply { execution, ..Reply::value(value) };
         let size = serde_json::to_string(&reply).map(|j| j.len()).unwrap_or(0);
         let limit = self.settings().max_payload_bytes;
         if size > limit {
@@ -128,8 +139,23 @@ impl Engine {
     }
 
     pub async fn fail(&self, context: &CallContext, message: &str) -> Result<bool> {
+        self.fail_from(context, message, None).await
+    }
+
+    pub async fn fail_from(
+        &self,
+        context: &CallContext,
+        message: &str,
+        execution: Option<ExecutionRef>,
+    ) -> Result<bool> {
         context.check()?;
-        self.answer(context, &Reply::failed(message)).await
+        self.answer(context, &Reply { execution, ..Reply::failed(message) }).await
+    }
+
+    /// The answer stored for a call, if any (to tell a refused Return from Function why).
+    pub async fn stored_answer(&self, context: &CallContext) -> Result<Option<Reply>> {
+        context.check()?;
+        self.backend.stored_answer(context).await
     }
 
     async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool> {

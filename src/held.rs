@@ -15,6 +15,16 @@ pub struct HeldCall {
     pub answered: bool,
 }
 
+/// What releasing the end of a run found.
+pub enum Released {
+    /// The run held now: it is released.
+    Held(Box<HeldCall>),
+    /// An earlier run of a call that runs again now.
+    Stale,
+    /// Not held here (answered and released, or handed out by another process).
+    Unknown,
+}
+
 #[derive(Default)]
 pub struct HeldCalls {
     calls: Mutex<HashMap<String, HeldCall>>,
@@ -32,6 +42,17 @@ impl HeldCalls {
 
     pub fn release(&self, call_id: &str) -> Option<HeldCall> {
         self.lock().remove(call_id)
+    }
+
+    /// Releases the call if `attempt` is the run held now; the end of an earlier run leaves
+    /// the current one held. (None: a context from before attempts were recorded.)
+    pub fn release_run(&self, call_id: &str, attempt: Option<u32>) -> Released {
+        let mut calls = self.lock();
+        match calls.get(call_id) {
+            None => Released::Unknown,
+            Some(held) if attempt.is_some_and(|attempt| attempt != held.call.attempt) => Released::Stale,
+            Some(_) => calls.remove(call_id).map_or(Released::Unknown, |held| Released::Held(Box::new(held))),
+        }
     }
 
     pub fn mark_answered(&self, call_id: &str) {

@@ -217,6 +217,10 @@ pub struct CallContext {
     /// The caller's execution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<ExecutionRef>,
+    /// Which run of the call this is (1 for the first): the end of an earlier run, reported
+    /// late (a process that died, its execution found crashed long after), changes nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<u32>,
 }
 
 impl CallContext {
@@ -379,6 +383,7 @@ mod tests {
             deadline: 0,
             runner: None,
             parent: None,
+            attempt: None,
         };
         let message = context.check().unwrap_err().to_string();
         assert!(message.contains("Update n8n-nodes-functions"), "{message}");

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::backend::{Backend, Delivered, Reader};
 use crate::config::{Settings, Target};
 use crate::error::Result;
-use crate::held::HeldCalls;
+use crate::held::{HeldCalls, Released};
 use crate::keys::FunctionKey;
 use crate::params;
 use crate::protocol::{now_ms, Args, Call, CallContext, FunctionDef, Reply, PROTOCOL_VERSION};
@@ -124,7 +124,11 @@ impl Served {
     /// answered the call.
     pub async fn finished(&self, context: &CallContext, error: Option<String>) -> Result<bool> {
         context.check()?;
-        let held = self.held.release(&context.call_id);
+        let held = match self.held.release_run(&context.call_id, context.attempt) {
+            Released::Stale => return Ok(false), // an earlier run's end: the call runs again already
+            Released::Held(held) => Some(*held),
+            Released::Unknown => None,
+        };
         if held.as_ref().is_some_and(|held| held.answered) {
             return Ok(false);
         }
@@ -152,7 +156,8 @@ impl Served {
         if self.cancel.is_cancelled() || call.context.deadline <= now_ms() {
             return self.backend.answer_ended(context, &Reply::failed(reason)).await;
         }
-        let again = IncomingCall { attempt: call.attempt + 1, ..call };
+        let mut again = IncomingCall { attempt: call.attempt + 1, ..call };
+        again.context.attempt = Some(again.attempt);
         self.backend.retry(&self.key, &self.consumer, &again.context, again.attempt).await?;
         self.held.hold(&self.consumer, again.clone());
         if self.handoff.send(again).await.is_err() {
@@ -358,6 +363,7 @@ impl Consuming {
             deadline: call.deadline,
             runner: None,
             parent: call.parent.clone(),
+            attempt: Some(entry.attempt),
         };
         if call.v > PROTOCOL_VERSION {
             let reason = format!("the call was sent by a newer version of n8n-nodes-functions (protocol {}); update the package on every n8n process", call.v);

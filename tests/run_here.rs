@@ -365,6 +365,9 @@ async fn the_call_of_a_process_that_died_mid_run_runs_again_elsewhere() {
     };
     assert_eq!(again.context.call_id, first.context.call_id);
     assert_eq!(again.attempt, 2);
+    // n8n finds the dead worker's execution crashed much later: that run's end changes nothing.
+    let late_report = served.finished(&first.context, Some("The function's execution crashed".into())).await.unwrap();
+    assert!(!late_report, "the crashed run's end must not answer the call that runs again");
     let second_worker = engine(Kind::Redis, &prefix);
     assert_eq!(execute(&second_worker, &again).await, Start::Run, "the takeover runs the call again");
     assert_eq!(waiting.await.unwrap().unwrap(), json!({"doubled": 6}));

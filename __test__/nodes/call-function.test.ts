@@ -188,9 +188,33 @@ describe('Call Function', () => {
 		expect(late).toMatchObject({
 			error: { message: expect.stringContaining('did not answer within 0.3 s: a Function trigger took the call') },
 		});
+		// The function's execution goes on and reaches Return from Function too late: it says so.
 		const emission = await add.emission();
 		const tooLate = await outcome(returnFromFunction({ items: emission.items }));
-		expect(tooLate).toMatchObject({ error: { message: expect.stringContaining('already answered') } });
+		expect(tooLate).toMatchObject({
+			error: {
+				message:
+					"This call's caller stopped waiting before this Return from Function: its timeout passed, so this answer was not delivered",
+				description: expect.stringContaining('Raise Timeout'),
+			},
+		});
 		finish(emission);
+	});
+
+	it("names this workflow by its name when it defines no such function", async () => {
+		const missing = await outcome(callFunction({ items: [{ json: {} }], parameters: { workflow: 'wfCaller', function: 'nope', parametersJson: {} } }));
+		expect(missing).toMatchObject({
+			error: { message: expect.stringContaining("No function 'nope' is defined in workflow 'Caller' (id wfCaller) (none is defined there yet)") },
+		});
+	});
+
+	it('with continue on fail, a timeout that is no number gives every item its error', async () => {
+		const items = [{ json: { a: 1 } }, { json: { a: 2 } }];
+		const output = await callFunction({ items, continueOnFail: true, parameters: { parametersJson: { a: 1 }, options: { timeout: 'abc' } } });
+		expect(output.map((item) => item.json)).toEqual([
+			{ error: 'Timeout must be a positive number of seconds, not "abc"' },
+			{ error: 'Timeout must be a positive number of seconds, not "abc"' },
+		]);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 });

@@ -71,6 +71,12 @@ function startN8n({ name, args, env, logDir }) {
 		killGroup(child.pid, 'SIGKILL'); // a task runner that outlived its parent
 		unregister();
 	};
+	/** SIGKILL to the group, as when a machine or container dies: no shutdown at all. */
+	proc.kill = async () => {
+		killGroup(child.pid, 'SIGKILL');
+		await exited;
+		unregister();
+	};
 	return proc;
 }
 

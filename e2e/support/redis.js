@@ -65,9 +65,14 @@ function deleteKeys(n8nDir, prefix) {
 	return scanKeys(n8nDir, prefix, (keys, client) => client.del(...keys));
 }
 
+/** GET of a string key (null when it does not exist). */
+function readKey(n8nDir, key) {
+	return withRedis(n8nDir, (client) => client.get(key));
+}
+
 /** XLEN of a stream (0 when it does not exist). */
 function streamLength(n8nDir, key) {
 	return withRedis(n8nDir, (client) => client.xlen(key));
 }
 
-module.exports = { redisUrl, redisSettings, queueRedisEnv, listKeys, deleteKeys, streamLength };
+module.exports = { redisUrl, redisSettings, queueRedisEnv, listKeys, deleteKeys, readKey, streamLength };

@@ -14,7 +14,7 @@ const { startN8n, runN8nCommand } = require('./n8n-process');
 const { phaseTimer } = require('./phase-timer');
 const { createDatabase, dropDatabase } = require('./postgres');
 const { installPackage, PACKAGE_NAME } = require('./package-install');
-const { deleteKeys, listKeys, streamLength } = require('./redis');
+const { deleteKeys, listKeys, readKey, streamLength } = require('./redis');
 const { RestClient } = require('./rest-client');
 const { createRunFolder } = require('./run-folder');
 const { waitUntil, answers200 } = require('./wait-until');
@@ -116,6 +116,13 @@ async function startN8nTopology({ mode = 'queue', workers = 1, workerConcurrency
 			executions: (workflowId) => topology.rest.executions(workflowId),
 			/** This run's keys of the functions' Redis namespace (queue mode; the prefix derived from n8n's). */
 			functionKeys: () => listKeys(n8nDir, functionsKeyPrefix(run)),
+			/** The prefix of those keys (for a client of the addon's own, as a caller outside n8n). */
+			functionsKeyPrefix: functionsKeyPrefix(run),
+			/** Which process runs a call's execution: its runner key (docs/ARCHITECTURE.md "Keys"). */
+			runnersOf: async (scope, name) => {
+				const keys = await listKeys(n8nDir, `${functionsKeyPrefix(run)}fn:{${scope}/${name}}:runner:`);
+				return Promise.all(keys.map((key) => readKey(n8nDir, key)));
+			},
 			/** Calls not yet answered in a function's stream (queue mode; docs/ARCHITECTURE.md "Keys"). */
 			openCalls: (scope, name) => streamLength(n8nDir, `${functionsKeyPrefix(run)}fn:{${scope}/${name}}:calls`),
 			logTails: (lines) => topology.processes().map((p) => p.tail(lines)).join('\n'),

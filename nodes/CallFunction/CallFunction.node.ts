@@ -15,7 +15,8 @@ import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/node-error';
 import { type Arguments, type MappedParameter, argumentsFromFields, argumentsFromJson, assertSendable } from './arguments';
 import { type CallOptions, placementOf, timeoutMsOf } from './call-options';
-import { makeCall } from './make-call';
+import { type CallOutcome, makeCall } from './make-call';
+import { failedCall, linked, subExecutionOf, withSubExecution } from './sub-executions';
 import { callFunctionProperties } from './properties';
 import { type ResultPlacement, errorItem, outputForBatch, outputForItem } from './result-items';
 import { getParameterFields, searchFunctions, searchWorkflows } from './search-methods';
@@ -41,6 +42,8 @@ function readRequest(context: IExecuteFunctions, index: number, timeoutMs: numbe
 		context.getWorkflow().id,
 	);
 	const request: CallRequest = { ...target, items: [readArguments(context, index)], timeoutMs };
+	const workflow = context.getWorkflow();
+	if (target.scope === workflow.id && workflow.name) request.scopeName = workflow.name;
 	const idempotencyKey = String(context.getNodeParameter('options.idempotencyKey', index, '') ?? '');
 	if (idempotencyKey !== '') request.idempotencyKey = idempotencyKey;
 	return request;
@@ -70,17 +73,18 @@ async function callForEachItem(
 	const outputs = await Promise.all(
 		requests.map(async (request, index): Promise<INodeExecutionData[] | NodeError> => {
 			if (request instanceof Error) return request;
-			try {
-				return outputForItem(items[index], index, await makeCall(context, functions, request), placement);
-			} catch (error) {
-				return toNodeError(node, error, index);
-			}
+			const outcome = await makeCall(context, functions, request);
+			if ('error' in outcome) return linked(toNodeError(node, outcome.error, index), outcome.execution);
+			return withSubExecution(outputForItem(items[index], index, outcome.value, placement), outcome.execution);
 		}),
 	);
+	context.setMetadata({ subExecutionsCount: requests.length });
 
 	const failed = outputs.find((output): output is NodeError => output instanceof Error);
-	if (failed && !continueOnFail) throw failed;
-	return outputs.flatMap((output, index) => (output instanceof Error ? [errorItem(items[index], index, output)] : output));
+	if (failed && !continueOnFail) throw failedCall(context, failed);
+	return outputs.flatMap((output, index) =>
+		output instanceof Error ? withSubExecution([errorItem(items[index], index, output)], subExecutionOf(output)) : output,
+	);
 }
 
 async function callOnceWithAllItems(
@@ -90,15 +94,20 @@ async function callOnceWithAllItems(
 	placement: ResultPlacement,
 	timeoutMs: number,
 ): Promise<INodeExecutionData[]> {
+	let outcome: CallOutcome;
 	try {
 		const request = readRequest(context, 0, timeoutMs);
 		request.items = items.map((_, index) => (index === 0 ? request.items[0] : readArguments(context, index)));
-		return outputForBatch(items, await makeCall(context, functions, request), placement);
+		outcome = await makeCall(context, functions, request);
 	} catch (error) {
-		const nodeError = toNodeError(context.getNode(), error);
-		if (!context.continueOnFail()) throw nodeError;
-		return items.map((item, index) => errorItem(item, index, nodeError));
+		outcome = { error };
 	}
+	// The execution that answered, linked as n8n links Execute Workflow's sub-execution.
+	if (outcome.execution) context.setMetadata({ subExecution: outcome.execution, subExecutionsCount: 1 });
+	if (!('error' in outcome)) return outputForBatch(items, outcome.value, placement);
+	const nodeError = toNodeError(context.getNode(), outcome.error);
+	if (!context.continueOnFail()) throw nodeError;
+	return items.map((item, index) => errorItem(item, index, nodeError));
 }
 
 export class CallFunction implements INodeType {
@@ -148,7 +157,11 @@ export class CallFunction implements INodeType {
 			timeoutMs = timeoutMsOf(options);
 			functions = await getFunctions(this);
 		} catch (error) {
-			throw toNodeError(this.getNode(), error);
+			// A setting no call can be made with (a timeout that is not a number, a credential
+			// that is not there) fails every item, or with Continue On Fail gives each its error.
+			const nodeError = toNodeError(this.getNode(), error);
+			if (!this.continueOnFail()) throw nodeError;
+			return [items.map((item, index) => errorItem(item, index, nodeError))];
 		}
 
 		const output =

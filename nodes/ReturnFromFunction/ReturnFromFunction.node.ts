@@ -1,8 +1,9 @@
 // Return from Function: answers the call that started this execution, then outputs what it
 // sent back and to which call, so the workflow can continue from there.
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import type { AnswerKind, ExecutionRef } from '../shared/addon-types';
 import { getFunctions } from '../shared/client';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { helpFor } from '../shared/error-help';
@@ -60,10 +61,12 @@ export class ReturnFromFunction implements INodeType {
 		try {
 			const functions = await getFunctions(this);
 			const respondWith = this.getNodeParameter('respondWith', 0, 'incomingItems') as RespondWith;
+			// The caller's node links to this execution.
+			const execution = thisExecution(this);
 			let answered: boolean;
 			if (respondWith === 'error') {
 				const message = String(this.getNodeParameter('errorMessage', 0, '')).trim() || 'The function returned an error';
-				answered = await functions.fail(callContext, message);
+				answered = await functions.fail(callContext, message, execution);
 				answer = { error: message };
 			} else {
 				const value = assertReturnable(
@@ -71,14 +74,10 @@ export class ReturnFromFunction implements INodeType {
 						? valueFromJsonParameter(this.getNodeParameter('value', 0), isExpression(node.parameters.value))
 						: valueFromIncomingItems(items),
 				);
-				answered = await functions.respond(callContext, value);
+				answered = await functions.respond(callContext, value, execution);
 				answer = { returned: value };
 			}
-			if (!answered) {
-				throw new NodeOperationError(node, 'This call was already answered; only the first Return from Function counts', {
-					description: helpFor('ALREADY_ANSWERED'),
-				});
-			}
+			if (!answered) throw refused(node, await functions.answerOf(callContext));
 		} catch (error) {
 			const nodeError = toNodeError(node, error);
 			if (!this.continueOnFail()) throw nodeError;
@@ -87,6 +86,24 @@ export class ReturnFromFunction implements INodeType {
 
 		return [answerOutput(items, callContext, answer)];
 	}
+}
+
+/** Why an answer was refused: the caller stopped waiting, or another return came first. */
+function refused(node: INode, earlier: AnswerKind | null): NodeOperationError {
+	if (earlier === 'timeout') {
+		return new NodeOperationError(node, "This call's caller stopped waiting before this Return from Function: its timeout passed, so this answer was not delivered", {
+			description: helpFor('CALL_TIMEOUT'),
+		});
+	}
+	return new NodeOperationError(node, 'This call was already answered; only the first Return from Function counts', {
+		description: helpFor('ALREADY_ANSWERED'),
+	});
+}
+
+function thisExecution(context: IExecuteFunctions): ExecutionRef | undefined {
+	const executionId = context.getExecutionId?.();
+	const workflowId = context.getWorkflow().id;
+	return executionId && workflowId ? { executionId, workflowId } : undefined;
 }
 
 function isExpression(parameter: unknown): boolean {

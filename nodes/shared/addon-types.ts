@@ -16,6 +16,9 @@ export type {
 	ServedFunction,
 } from '../../index';
 
+/** How a call was answered. */
+export type AnswerKind = 'value' | 'failed' | 'timeout' | 'inactive';
+
 /** What an execution learns when it starts the call it was started for. */
 export type StartOutcome = 'run' | 'elsewhere' | 'answered';
 

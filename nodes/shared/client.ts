@@ -6,8 +6,10 @@ import { loadAddon } from './addon';
 import type {
 	CallContext,
 	CallRequest,
+	AnswerKind,
 	CallStep,
 	ClientOptions,
+	ExecutionRef,
 	FunctionDefinition,
 	FunctionInfo,
 	FunctionsClient,
@@ -53,6 +55,11 @@ export class Outgoing {
 	async ran(error?: string): Promise<CallStep> {
 		return await withFunctionsErrors(this.raw.ran(error));
 	}
+
+	/** The function's execution that answered, once the call has its answer. */
+	answeredBy(): ExecutionRef | undefined {
+		return this.raw.answeredBy ?? undefined;
+	}
 }
 
 /** One connection setting's client; see FunctionsClient in index.d.ts. */
@@ -89,12 +96,18 @@ export class Functions {
 		return (await withFunctionsErrors(this.raw.start(context))) as StartOutcome;
 	}
 
-	async respond(context: CallContext, value: unknown): Promise<boolean> {
-		return await withFunctionsErrors(this.raw.respond(context, value));
+	/** `execution`: the function's execution giving the answer, for the caller to link to. */
+	async respond(context: CallContext, value: unknown, execution?: ExecutionRef): Promise<boolean> {
+		return await withFunctionsErrors(this.raw.respond(context, value, execution));
 	}
 
-	async fail(context: CallContext, message: string): Promise<boolean> {
-		return await withFunctionsErrors(this.raw.fail(context, message));
+	async fail(context: CallContext, message: string, execution?: ExecutionRef): Promise<boolean> {
+		return await withFunctionsErrors(this.raw.fail(context, message, execution));
+	}
+
+	/** How the call was answered, if it was (see answerOf in index.d.ts). */
+	async answerOf(context: CallContext): Promise<AnswerKind | null> {
+		return (await withFunctionsErrors(this.raw.answerOf(context))) as AnswerKind | null;
 	}
 
 	async list(scope?: string): Promise<FunctionInfo[]> {

@@ -329,6 +329,10 @@ impl Backend for MemoryBackend {
         Ok(self.state().replies.contains_key(&context.call_id))
     }
 
+    async fn stored_answer(&self, context: &CallContext) -> Result<Option<Reply>> {
+        Ok(self.state().replies.get(&context.call_id).cloned())
+    }
+
     async fn retry(&self, key: &FunctionKey, _consumer: &str, context: &CallContext, attempt: u32) -> Result<()> {
         self.state().function(key).taken.insert(context.call_id.clone(), attempt);
         Ok(())

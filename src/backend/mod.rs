@@ -206,6 +206,9 @@ pub trait Backend: Send + Sync {
     /// Whether the call has an answer stored.
     async fn is_answered(&self, context: &CallContext) -> Result<bool>;
 
+    /// The answer stored for the call, if any.
+    async fn stored_answer(&self, context: &CallContext) -> Result<Option<Reply>>;
+
     /// Records that `consumer` runs the call again (its `attempt`-th run), keeping it held.
     async fn retry(&self, key: &FunctionKey, consumer: &str, context: &CallContext, attempt: u32) -> Result<()>;
 

@@ -526,6 +526,12 @@ impl Backend for RedisBackend {
         .await
     }
 
+    async fn stored_answer(&self, context: &CallContext) -> Result<Option<Reply>> {
+        let key = context.key()?;
+        let json: Option<String> = self.query(redis::cmd("GET").arg(self.keys.reply(&key, &context.call_id))).await?;
+        Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
+    }
+
     async fn retry(&self, key: &FunctionKey, consumer: &str, context: &CallContext, attempt: u32) -> Result<()> {
         // Keeps Redis's delivery count equal to the runs, so a consumer taking the call
         // over after a crash counts this run too.

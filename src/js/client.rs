@@ -12,7 +12,7 @@ use super::errors::IntoJs;
 use super::outgoing::OutgoingCall;
 use super::promises;
 use super::served::ServedFunction;
-use super::types::{CallContext, CallRequest, ClientOptions, FunctionDefinition, FunctionInfo, RunHere};
+use super::types::{CallContext, CallRequest, ClientOptions, ExecutionRef, FunctionDefinition, FunctionInfo, RunHere};
 use crate::backend::Start;
 use crate::call::{Policy, Request};
 use crate::config::{self, Target};
@@ -32,6 +32,7 @@ fn engine_request(request: CallRequest, policy: Option<Policy>) -> Result<Reques
         timeout,
         idempotency_key: request.idempotency_key,
         parent: request.parent.map(Into::into),
+        scope_name: request.scope_name,
         policy,
     })
 }
@@ -108,16 +109,19 @@ impl FunctionsClient {
         })
     }
 
-    /// Answers a call with a value. False when the call was already answered (the first answer wins).
+    /// Answers a call with a value, from the function's `execution` if n8n recorded one (the
+    /// caller's node links to it). False when the call was already answered (the first answer wins).
     #[napi]
     pub fn respond<'env>(
         &self,
         env: &'env Env,
         context: CallContext,
         value: Value,
+        execution: Option<ExecutionRef>,
     ) -> napi::Result<PromiseRaw<'env, bool>> {
         let engine = self.engine.clone();
-        promises::promise(env, async move { engine.respond(&context.into(), value).await.js() })
+        let execution = execution.map(Into::into);
+        promises::promise(env, async move { engine.respond_from(&context.into(), value, execution).await.js() })
     }
 
     /// Answers a call with an error the caller raises. False when the call was already answered.
@@ -127,9 +131,22 @@ impl FunctionsClient {
         env: &'env Env,
         context: CallContext,
         message: String,
+        execution: Option<ExecutionRef>,
     ) -> napi::Result<PromiseRaw<'env, bool>> {
         let engine = self.engine.clone();
-        promises::promise(env, async move { engine.fail(&context.into(), &message).await.js() })
+        let execution = execution.map(Into::into);
+        promises::promise(env, async move { engine.fail_from(&context.into(), &message, execution).await.js() })
+    }
+
+    /// How the call was answered, if it was: "value", "failed", "timeout" (its caller stopped
+    /// waiting) or "inactive" (its function was deactivated); null when it has no answer.
+    #[napi]
+    pub async fn answer_of(&self, context: CallContext) -> napi::Result<Option<String>> {
+        let reply = self.engine.stored_answer(&context.into()).await.js()?;
+        Ok(reply.map(|reply| match reply.error {
+            None => "value".to_string(),
+            Some(error) => error.kind,
+        }))
     }
 
     /// Registered functions, of one scope or of all.

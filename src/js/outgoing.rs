@@ -10,7 +10,7 @@ use tokio::sync::Mutex;
 
 use super::errors::IntoJs;
 use super::promises;
-use super::types::CallStep;
+use super::types::{CallStep, ExecutionRef};
 use crate::call::Outgoing;
 
 /// One call from its sending to its answer; see `FunctionsClient.begin`.
@@ -33,6 +33,14 @@ impl OutgoingCall {
     pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, CallStep>> {
         let outgoing = self.outgoing.clone();
         promises::promise(env, async move { outgoing.lock().await.next().await.map(CallStep::from).js() })
+    }
+
+    /// The function's execution that answered the call, once it has its answer (value or
+    /// error), when the answer named one; null before, and for answers from no execution.
+    #[napi(getter)]
+    pub fn answered_by(&self) -> Option<ExecutionRef> {
+        let outgoing = self.outgoing.try_lock().ok()?;
+        outgoing.answered_by().cloned().map(ExecutionRef::from)
     }
 
     /// The run handed out by `next()` has ended (`error`: why it failed). Resolves with the

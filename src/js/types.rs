@@ -95,6 +95,8 @@ pub struct CallContext {
     pub runner: Option<String>,
     /// The caller's execution, to link the two executions.
     pub parent: Option<ExecutionRef>,
+    /// Which run of the call this is (1 for the first).
+    pub attempt: Option<u32>,
 }
 
 /// An n8n execution, as n8n links a parent and a sub-execution.
@@ -120,6 +122,8 @@ pub struct CallRequest {
     pub idempotency_key: Option<String>,
     /// The n8n execution making the call.
     pub parent: Option<ExecutionRef>,
+    /// The name of the workflow `scope` names, when the caller knows it (for messages).
+    pub scope_name: Option<String>,
 }
 
 /// When a caller runs a call in its own process instead of waiting for another to.
@@ -243,6 +247,7 @@ impl From<protocol::CallContext> for CallContext {
             deadline: c.deadline as f64,
             runner: c.runner,
             parent: c.parent.map(ExecutionRef::from),
+            attempt: c.attempt,
         }
     }
 }
@@ -270,6 +275,7 @@ impl From<CallContext> for protocol::CallContext {
             deadline: c.deadline.max(0.0) as u64,
             runner: c.runner,
             parent: c.parent.map(protocol::ExecutionRef::from),
+            attempt: c.attempt,
         }
     }
 }
