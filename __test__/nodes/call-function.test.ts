@@ -5,7 +5,8 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { CallContext } from '../../nodes/shared/addon-types';
-import { callContext } from './fixtures';
+import { readCallContext } from '../../nodes/shared/call-context';
+import { itemContext } from './fixtures';
 import {
 	ADD_PARAMETERS,
 	GLOBAL,
@@ -23,8 +24,9 @@ import {
 
 useBackend('memory');
 
+/** The call an item carries, as the addon reads it. */
 function contextOf(item: INodeExecutionData): CallContext {
-	return item.json._functionCall as unknown as CallContext;
+	return readCallContext(item.json)!;
 }
 
 /** The deadline is the call's timeout after it was sent (within a generous second). */
@@ -110,7 +112,7 @@ describe('Call Function', () => {
 	it('with continue on fail, outputs the error for the failed item only', async () => {
 		// One attempt: the failed execution answers its call instead of running it again.
 		const add = await startFunction({ parameters: { ...ADD_PARAMETERS, options: { maxAttempts: 1 } } });
-		const outer = callContext('outer');
+		const outer = itemContext('outer');
 		const items = [{ json: { a: 0 } }, { json: { a: 1, _functionCall: outer } }];
 		const output = callFunction({ items, continueOnFail: true, parameters: { parametersJson: (i: number) => ({ a: items[i].json.a }) } });
 

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { placementOf, timeoutMsOf } from '../../nodes/CallFunction/call-options';
 import { errorItem, outputForBatch, outputForItem, valueToJsonItems } from '../../nodes/CallFunction/result-items';
-import { callContext } from './fixtures';
+import { itemContext } from './fixtures';
 
 const outputItems = { kind: 'outputItems' } as const;
 const intoResult = { kind: 'field', field: 'result' } as const;
@@ -21,7 +21,7 @@ describe('a returned value as output items', () => {
 
 	it("pairs every output item with its input item and drops the callee's call context", () => {
 		const input: INodeExecutionData = { json: { q: 1 } };
-		const inner = callContext('inner');
+		const inner = itemContext('inner');
 		expect(outputForItem(input, 4, [{ r: 1, _functionCall: inner }, { r: 2 }], outputItems)).toEqual([
 			{ json: { r: 1 }, pairedItem: { item: 4 } },
 			{ json: { r: 2 }, pairedItem: { item: 4 } },
@@ -29,19 +29,19 @@ describe('a returned value as output items', () => {
 	});
 
 	it("copies the outer call's context of the input item onto the output (nested calls)", () => {
-		const outer = callContext('outer');
+		const outer = itemContext('outer');
 		const input: INodeExecutionData = { json: { q: 1, _functionCall: outer } };
-		const [output] = outputForItem(input, 0, { sum: 5, _functionCall: callContext('inner') }, outputItems);
+		const [output] = outputForItem(input, 0, { sum: 5, _functionCall: itemContext('inner') }, outputItems);
 		expect(output.json).toEqual({ sum: 5, _functionCall: outer });
 	});
 });
 
 describe('a returned value merged into the input item', () => {
 	it('sets the field, keeps the other fields, binary data and the outer call context', () => {
-		const outer = callContext('outer');
+		const outer = itemContext('outer');
 		const binary = { file: { data: 'AA==', mimeType: 'text/plain' } };
 		const input: INodeExecutionData = { json: { id: 7, _functionCall: outer }, binary };
-		expect(outputForItem(input, 2, { sum: 5, _functionCall: callContext('inner') }, intoResult)).toEqual([
+		expect(outputForItem(input, 2, { sum: 5, _functionCall: itemContext('inner') }, intoResult)).toEqual([
 			{ json: { id: 7, _functionCall: outer, result: { sum: 5 } }, binary, pairedItem: { item: 2 } },
 		]);
 	});
@@ -75,7 +75,7 @@ describe('continue on fail', () => {
 	it('gives {error} paired with the failed item, keeping the outer call context', () => {
 		const node = { id: '1', name: 'Call Function', type: 't', typeVersion: 1, position: [0, 0], parameters: {} } as never;
 		const error = new NodeOperationError(node, 'no answer');
-		const outer = callContext('outer');
+		const outer = itemContext('outer');
 		expect(errorItem({ json: { _functionCall: outer } }, 3, error)).toEqual({
 			json: { error: 'no answer', _functionCall: outer },
 			error,

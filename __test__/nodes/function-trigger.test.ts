@@ -50,7 +50,7 @@ describe('the Function trigger', () => {
 		const call = outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1, b: 2 }, { a: 3 }], timeoutMs: 20_000 }));
 		const emission = await add.emission();
 		const context = emission.items[0].json._functionCall as unknown as CallContext;
-		expect(context).toMatchObject({ v: 1, function: '__global__/add', callId: expect.any(String) });
+		expect(context).toMatchObject({ function: '__global__/add', callId: expect.any(String), deadline: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
 		expect(emission.items).toEqual([
 			{ json: { a: 1, b: 2, _functionCall: context } },
 			{ json: { a: 3, b: 1, _functionCall: context } },

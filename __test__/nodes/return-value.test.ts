@@ -1,6 +1,7 @@
 import { answerOutput, answeredCall } from '../../nodes/ReturnFromFunction/answer-output';
 import { contextFromTriggers } from '../../nodes/ReturnFromFunction/call-context-lookup';
 import { assertReturnable, valueFromIncomingItems, valueFromJsonParameter } from '../../nodes/ReturnFromFunction/return-value';
+import { toItemContext } from '../../nodes/shared/call-context';
 import { callContext } from './fixtures';
 
 const context = callContext();
@@ -72,7 +73,7 @@ describe('finding the call when a node in between dropped _functionCall', () => 
 	it("reads the first Function trigger upstream that ran in this execution", () => {
 		const outputs: Record<string, Record<string, unknown> | undefined> = {
 			'other function': undefined,
-			add: { a: 1, _functionCall: context },
+			add: { a: 1, _functionCall: toItemContext(context) },
 		};
 		expect(contextFromTriggers(['other function', 'add'], (name) => outputs[name] as never)).toEqual(context);
 	});
