@@ -43,7 +43,9 @@ async function startClient({ redisUrl, prefix }) {
 	const open = async (name) => {
 		const options = { connection: connectionOf(redisUrl), prefix: bullPrefix(prefix) };
 		const queue = new Queue(name, { ...options, defaultJobOptions: { removeOnComplete: { age: 300 }, removeOnFail: { age: 300 } } });
-		const events = new QueueEvents(name, options);
+		// From the start of the (fresh) events stream: a QueueEvents reads from "$" once its
+		// first read reaches Redis, and a job finished before that would never be heard of.
+		const events = new QueueEvents(name, { ...options, lastEventId: '0-0' });
 		// Every waiting call listens on both: more than 10 in flight is the point here.
 		queue.setMaxListeners(0);
 		events.setMaxListeners(0);
