@@ -12,6 +12,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_REPLY_TTL_SECONDS: u64 = 600;
 const DEFAULT_MAX_PAYLOAD_BYTES: usize = 4 * 1024 * 1024;
 const DEFAULT_HEARTBEAT_MS: u64 = 2000;
+const DEFAULT_RETIRE_AFTER_DAYS: u64 = 30;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Credential {
@@ -54,6 +55,9 @@ pub struct Settings {
     /// PEM file of the certificate authority a TLS Redis's certificate is checked against,
     /// instead of the public ones (N8N_FUNCTIONS_REDIS_CA_FILE).
     pub tls_ca_file: Option<String>,
+    /// A function no trigger has served for this long is retired: dropped from the lists
+    /// and from Redis (N8N_FUNCTIONS_RETIRE_AFTER_DAYS; None: never).
+    pub retire_after: Option<Duration>,
 }
 
 impl Settings {
@@ -96,6 +100,12 @@ pub fn resolve(options: &Options, env: impl Fn(&str) -> Option<String>) -> Resul
     } else if let Some(url) = env("N8N_FUNCTIONS_REDIS_URL") {
         redis_target(&url, "N8N_FUNCTIONS_REDIS_URL")?
     } else if env("EXECUTIONS_MODE").as_deref() == Some("queue") {
+        if env("QUEUE_BULL_REDIS_CLUSTER_NODES").is_some() {
+            // Never quietly another Redis than the one n8n's queue runs on.
+            return Err(EngineError::InvalidOptions(
+                "n8n's queue runs on Redis Cluster (QUEUE_BULL_REDIS_CLUSTER_NODES), which n8n-nodes-functions does not support yet. Set N8N_FUNCTIONS_REDIS_URL on every n8n process to a single Redis server (not a cluster node) for function calls.".into(),
+            ));
+        }
         let port = match env("QUEUE_BULL_REDIS_PORT") {
             Some(text) => Some(number(&text, "QUEUE_BULL_REDIS_PORT")?),
             None => None,
@@ -136,6 +146,10 @@ pub fn resolve(options: &Options, env: impl Fn(&str) -> Option<String>) -> Resul
         max_payload_bytes: seconds("N8N_FUNCTIONS_MAX_PAYLOAD_BYTES", DEFAULT_MAX_PAYLOAD_BYTES as u64)? as usize,
         heartbeat: Duration::from_millis(seconds("N8N_FUNCTIONS_HEARTBEAT_MS", DEFAULT_HEARTBEAT_MS)?.max(50)),
         tls_ca_file: env("N8N_FUNCTIONS_REDIS_CA_FILE"),
+        retire_after: match seconds("N8N_FUNCTIONS_RETIRE_AFTER_DAYS", DEFAULT_RETIRE_AFTER_DAYS)? {
+            0 => None,
+            days => Some(Duration::from_secs(days * 86_400)),
+        },
     })
 }
 
@@ -266,6 +280,16 @@ mod tests {
         assert_eq!(prefix(&[("QUEUE_BULL_PREFIX", "{n8n-prod}")]), "n8n-functions:n8n-prod:");
         let shared = [("N8N_REDIS_KEY_PREFIX", "a"), ("N8N_FUNCTIONS_KEY_PREFIX", "shared:")];
         assert_eq!(prefix(&shared), "shared:", "an explicit prefix shares functions on purpose");
+    }
+
+    #[test]
+    fn a_queue_on_redis_cluster_is_refused_naming_the_setting_unless_a_url_is_given() {
+        let cluster = [("EXECUTIONS_MODE", "queue"), ("QUEUE_BULL_REDIS_CLUSTER_NODES", "10.0.0.1:7000,10.0.0.2:7000")];
+        let error = resolve_with(Options::default(), &cluster).unwrap_err().to_string();
+        assert!(error.contains("QUEUE_BULL_REDIS_CLUSTER_NODES"), "{error}");
+        assert!(error.contains("Set N8N_FUNCTIONS_REDIS_URL"), "{error}");
+        let with_url = [cluster[0], cluster[1], ("N8N_FUNCTIONS_REDIS_URL", "redis://functions:6379")];
+        assert!(resolve_with(Options::default(), &with_url).unwrap().address().starts_with("redis://functions:6379"));
     }
 
     #[test]

@@ -44,6 +44,13 @@ pub fn inactive_for_good(last_seen: Option<u64>, settings: &Settings) -> bool {
     }
 }
 
+/// Whether no trigger has served the function for so long that it is retired: a workflow
+/// deleted, a database dropped, a deployment gone.
+pub fn retired(info: &FunctionInfo, settings: &Settings) -> bool {
+    let Some(retire_after) = settings.retire_after else { return false };
+    !info.live && info.last_seen.is_none_or(|seen| seen + (retire_after.as_millis() as u64) < now_ms())
+}
+
 pub fn sort(list: &mut [FunctionInfo]) {
     list.sort_by(|a, b| (&a.def.scope, &a.def.name).cmp(&(&b.def.scope, &b.def.name)));
 }

@@ -8,6 +8,8 @@ import {
 	GLOBAL,
 	finish,
 	functionStep,
+	node,
+	RETURN_TYPE,
 	functions,
 	outcome,
 	returnFromFunction,
@@ -144,6 +146,26 @@ describe('the Function trigger', () => {
 		await returnFromFunction({ items: emission.items });
 		finish(emission);
 		expect(await call).toEqual({ a: 4, b: 1 });
+	});
+
+	it('warns, in the function\'s execution, of a path that reaches no Return from Function', async () => {
+		const add = await startFunction();
+		const call = outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }] }));
+		const emission = await add.emission();
+		const check = node('Check', 'n8n-nodes-base.if');
+		const step = functionStep({
+			items: emission.items,
+			graph: { add: [check], Check: [node('Return from Function', RETURN_TYPE), node('Log', 'n8n-nodes-base.noOp')] },
+		});
+		await step.output;
+		expect(step.recorded.hints).toEqual([
+			expect.objectContaining({ message: expect.stringContaining('The path ending at "Log" reaches no Return from Function') }),
+		]);
+		const fine = functionStep({ items: emission.items });
+		await fine.output;
+		expect(fine.recorded.hints).toEqual([]);
+		finish(emission);
+		await call;
 	});
 
 	it("runs nothing for a call its caller took back to run itself, and says so", async () => {

@@ -199,6 +199,8 @@ interface ExecuteSetup {
 	upstream?: Array<{ node: INode; first?: INodeExecutionData }>;
 	executionId?: string;
 	recorded?: Recorded;
+	/** The workflow's connections, as node name → the nodes it connects to (the Function node's graph). */
+	graph?: Record<string, INode[]>;
 }
 
 function executeContext(setup: ExecuteSetup): IExecuteFunctions {
@@ -214,8 +216,11 @@ function executeContext(setup: ExecuteSetup): IExecuteFunctions {
 			return typeof value === 'function' ? (value as (i: number) => unknown)(index) : value;
 		},
 		continueOnFail: () => setup.continueOnFail ?? false,
-		getParentNodes: () =>
-			upstream.map(({ node: parent }) => ({ name: parent.name, type: parent.type, typeVersion: parent.typeVersion })),
+		getParentNodes: (name: string) =>
+			setup.graph
+				? ancestorsIn(setup.graph, name)
+				: upstream.map(({ node: parent }) => ({ name: parent.name, type: parent.type, typeVersion: parent.typeVersion })),
+		getChildNodes: (name: string) => (setup.graph ? descendantsIn(setup.graph, name) : []),
 		getWorkflowDataProxy: () => ({
 			$: (name: string) => ({
 				first: () => {
@@ -238,6 +243,33 @@ function executeContext(setup: ExecuteSetup): IExecuteFunctions {
 	} as unknown as IExecuteFunctions;
 }
 
+/** Every node downstream of `name` (n8n's getChildNodes). */
+function descendantsIn(graph: Record<string, INode[]>, name: string, seen = new Set<string>()): INode[] {
+	const out: INode[] = [];
+	for (const child of graph[name] ?? []) {
+		if (seen.has(child.name)) continue;
+		seen.add(child.name);
+		out.push(child, ...descendantsIn(graph, child.name, seen));
+	}
+	return out;
+}
+
+/** Every node upstream of `name` (n8n's getParentNodes). */
+function ancestorsIn(graph: Record<string, INode[]>, name: string): INode[] {
+	const byName = new Map(Object.values(graph).flat().map((node) => [node.name, node]));
+	const parents = (child: string) => Object.keys(graph).filter((parent) => graph[parent].some((node) => node.name === child));
+	const out = new Map<string, INode>();
+	const visit = (child: string) => {
+		for (const parent of parents(child)) {
+			if (out.has(parent)) continue;
+			out.set(parent, byName.get(parent) ?? node(parent, TRIGGER_TYPE));
+			visit(parent);
+		}
+	};
+	visit(name);
+	return [...out.values()];
+}
+
 /** What a node's execute() told n8n besides its output. */
 export interface Recorded {
 	metadata: ITaskMetadata;
@@ -255,7 +287,11 @@ export interface FunctionStepSetup {
 	items?: INodeExecutionData[];
 	mode?: 'trigger' | 'manual' | 'integrated';
 	parameters?: Record<string, unknown>;
+	/** The function's workflow after the Function node (default: add → Return from Function). */
+	graph?: Record<string, INode[]>;
 }
+
+export const RETURN_TYPE = 'n8n-nodes-functions.returnFromFunction';
 
 /** Runs the Function node as the first node of an execution (its execute()). */
 export function functionStep(setup: FunctionStepSetup = {}): { output: Promise<INodeExecutionData[]>; recorded: Recorded } {
@@ -267,6 +303,7 @@ export function functionStep(setup: FunctionStepSetup = {}): { output: Promise<I
 		parameters: { ...ADD_PARAMETERS, ...setup.parameters },
 		workflow: { id: 'wfMath', name: 'Math' },
 		recorded,
+		graph: setup.graph ?? { add: [node('Return from Function', RETURN_TYPE)] },
 	});
 	const output = new FunctionTrigger().execute.call(context).then(([items]) => items);
 	return { output, recorded };

@@ -25,5 +25,32 @@ export async function startOfCall(context: IExecuteFunctions, functions: Functio
 	}
 	// n8n links a sub-execution it ran for a caller by itself; a trigger's execution is linked here.
 	if (call.parent && !call.runner) context.setMetadata({ parentExecution: call.parent });
+	const unanswered = pathsWithoutReturn(context);
+	if (unanswered.length > 0) {
+		context.addExecutionHints({ message: withoutReturnHint(unanswered), location: 'outputPane' });
+	}
 	return [items];
+}
+
+const RETURN_TYPE_SUFFIX = '.returnFromFunction';
+
+/**
+ * The last nodes of paths from this node that reach no Return from Function: an execution
+ * ending there leaves its call unanswered, so n8n records it as a success while the caller
+ * gets an error. (A branch an IF or Switch leaves unconnected is not seen.)
+ */
+function pathsWithoutReturn(context: IExecuteFunctions): string[] {
+	const isReturn = (node: { type: string; disabled?: boolean }) => node.type.endsWith(RETURN_TYPE_SUFFIX) && !node.disabled;
+	const self = context.getNode().name;
+	const downstream = context.getChildNodes(self);
+	if (downstream.length === 0) return [self];
+	return downstream
+		.filter((node) => !isReturn(node) && context.getChildNodes(node.name).length === 0)
+		.filter((last) => !context.getParentNodes(last.name).some(isReturn))
+		.map((last) => last.name);
+}
+
+function withoutReturnHint(lastNodes: string[]): string {
+	const names = lastNodes.map((name) => `"${name}"`).join(', ');
+	return `The path ending at ${names} reaches no Return from Function: when a call takes it, this execution ends as a success, but its caller gets the error "its execution ended without reaching a Return from Function node".`;
 }

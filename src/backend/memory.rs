@@ -174,7 +174,16 @@ impl Backend for MemoryBackend {
     }
 
     async fn list(&self, scope: Option<&str>) -> Result<Vec<FunctionInfo>> {
-        let state = self.state();
+        let mut state = self.state();
+        let retired: Vec<FunctionKey> = state
+            .functions
+            .iter()
+            .filter(|(_, f)| self.info(f).is_some_and(|info| registry::retired(&info, &self.settings)))
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in retired {
+            state.functions.remove(&key);
+        }
         let mut list: Vec<FunctionInfo> = state
             .functions
             .iter()

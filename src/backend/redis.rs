@@ -182,6 +182,26 @@ impl RedisBackend {
         Ok(stored == 1)
     }
 
+    /// Forgets functions: their registry entry and every key of theirs but stored answers
+    /// (which expire): definition, consumers, calls, dead letters.
+    async fn retire(&self, keys: &[FunctionKey]) -> Result<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        for key in keys {
+            pipe.cmd("HDEL").arg(self.keys.registry()).arg(key.as_string()).ignore();
+            pipe.cmd("DEL")
+                .arg(self.keys.definition(key))
+                .arg(self.keys.consumers(key))
+                .arg(self.keys.calls(key))
+                .arg(self.keys.dead_letters(key))
+                .ignore();
+        }
+        let mut connection = self.shared().await?;
+        pipe.query_async::<()>(&mut connection).await.map_err(|e| self.error(e))
+    }
+
     /// Definitions and newest heartbeats of many functions, in one pipelined round trip.
     async fn infos(&self, keys: &[FunctionKey]) -> Result<Vec<Option<FunctionInfo>>> {
         if keys.is_empty() {
@@ -250,13 +270,7 @@ impl Backend for RedisBackend {
             .filter(|(k, o)| **o == owner && **k != key.as_string())
             .filter_map(|(k, _)| FunctionKey::parse(k))
             .collect();
-        for old in &retired {
-            let mut pipe = redis::pipe();
-            pipe.cmd("HDEL").arg(self.keys.registry()).arg(old.as_string()).ignore();
-            pipe.cmd("DEL").arg(self.keys.definition(old)).ignore();
-            let mut connection = self.shared().await?;
-            pipe.query_async::<()>(&mut connection).await.map_err(|e| self.error(e))?;
-        }
+        self.retire(&retired).await?;
         let json = serde_json::to_string(def).map_err(|e| EngineError::Internal(e.to_string()))?;
         self.run::<i64>(
             ScriptCall::new(&self.scripts.register)
@@ -315,7 +329,18 @@ impl Backend for RedisBackend {
         let names: Vec<String> = self.query(redis::cmd("HKEYS").arg(self.keys.registry())).await?;
         let keys: Vec<FunctionKey> =
             names.iter().filter_map(|n| FunctionKey::parse(n)).filter(|k| scope.is_none_or(|s| k.scope == s)).collect();
-        let mut list: Vec<FunctionInfo> = self.infos(&keys).await?.into_iter().flatten().collect();
+        let infos = self.infos(&keys).await?;
+        // Gone for good (no definition left, or no trigger for N8N_FUNCTIONS_RETIRE_AFTER_DAYS):
+        // retired here, so no list shows them again.
+        let (mut list, gone): (Vec<_>, Vec<_>) = keys
+            .into_iter()
+            .zip(infos)
+            .partition(|(_, info)| info.as_ref().is_some_and(|info| !registry::retired(info, &self.settings)));
+        let gone: Vec<FunctionKey> = gone.into_iter().map(|(key, _)| key).collect();
+        if !gone.is_empty() {
+            self.retire(&gone).await?;
+        }
+        let mut list: Vec<FunctionInfo> = list.drain(..).filter_map(|(_, info)| info).collect();
         registry::sort(&mut list);
         Ok(list)
     }
