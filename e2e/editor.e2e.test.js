@@ -64,9 +64,10 @@ describe('the editor: queue mode, package from its tarball, headless Chromium, n
 		expect(seen.returnOutputText).toMatch(/"returned":[\s\S]*"12\.50 EUR"[\s\S]*"call":[\s\S]*"formatPrice"/);
 	});
 
-	// Needs the caller → function execution link the lead is building with the worker-slot
-	// redesign. When it lands: have the tour open the caller's execution (editor.openExecution
-	// with the Invoice workflow and its newest execution), open "Call Function", record the link
-	// n8n shows to the function's execution, and assert it leads to seen.functionExecution.id.
-	test.skip("the caller's execution links to the function's (not built yet: see the comment above)", () => {});
+	test("the caller's run links to the function's execution, and that execution back to it", () => {
+		// n8n's own links, as for Execute Workflow: "View sub-execution <id>" on the caller's
+		// output, "View parent execution <id>" on the function's first node.
+		expect(seen.callOutputText).toContain(`View sub-execution ${seen.functionExecution.id}`);
+		expect(seen.triggerOutputText).toMatch(/View parent execution \d+/);
+	});
 });

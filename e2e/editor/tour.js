@@ -61,6 +61,8 @@ async function takeEditorTour(editor, n8n, screenshotDir) {
 	const before = await executionIds(n8n, TOUR_FUNCTION.workflowId);
 	await editor.fillField('amount', 12.5);
 	await editor.executeStep('12.50 EUR');
+	// The call's link to the function's execution, as n8n shows Execute Workflow's.
+	seen.callOutputText = await editor.outputPanel().innerText();
 	await editor.showOutputAsJson();
 	// n8n cuts a field's label to about 30 characters at its default width; wider, it shows all.
 	await editor.widenParameters(260);
@@ -75,6 +77,9 @@ async function takeEditorTour(editor, n8n, screenshotDir) {
 	const [execution] = await newExecutions(n8n, TOUR_FUNCTION.workflowId, before);
 	seen.functionExecution = execution;
 	await editor.openExecution(TOUR_FUNCTION.workflowId, execution.id, { nodeCount: 2 });
+	await editor.openNode('formatPrice');
+	seen.triggerOutputText = await editor.outputPanel().innerText();
+	await editor.closeNode();
 	await editor.openNode('Return from Function');
 	await editor.showOutputAsJson();
 	seen.returnOutputText = await editor.outputPanel().innerText();
