@@ -8,13 +8,13 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::serving::each_call;
+use common::serving::{answer_every_call, collect_calls};
 use n8n_nodes_functions::backend::Start;
 use n8n_nodes_functions::config::{self, Options};
 use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::error::EngineError;
 use n8n_nodes_functions::protocol::{FunctionDef, GLOBAL_SCOPE};
-use n8n_nodes_functions::serve::{Closing, IncomingCall, Served};
+use n8n_nodes_functions::serve::{Closing, IncomingCall};
 use serde_json::{json, Value};
 
 #[derive(Clone, Copy, Debug)]
@@ -57,17 +57,6 @@ fn call(engine: &Arc<Engine>) -> tokio::task::JoinHandle<Result<Value, EngineErr
     })
 }
 
-/// The calls the trigger hands out; their executions wait for a worker slot.
-fn collect(served: Arc<Served>) -> Arc<Mutex<Vec<IncomingCall>>> {
-    let calls = Arc::new(Mutex::new(Vec::new()));
-    let into = calls.clone();
-    each_call(served, move |_, call| {
-        let into = into.clone();
-        async move { into.lock().unwrap().push(call) }
-    });
-    calls
-}
-
 async fn handed_out(calls: &Mutex<Vec<IncomingCall>>, count: usize) {
     let started = Instant::now();
     while calls.lock().unwrap().len() < count {
@@ -89,7 +78,7 @@ fn assert_deactivated(outcome: Result<Value, EngineError>, kind: Kind) {
 async fn calls_waiting_and_calls_after_are_told_at_once(kind: Kind) {
     let engine = engine(kind);
     let served = Arc::new(engine.serve(def()).await.unwrap());
-    let handed = collect(served.clone());
+    let handed = collect_calls(served.clone());
     let waiting = call(&engine);
     handed_out(&handed, 1).await; // its execution waits for a slot
     served.close(Closing::Deactivated).await.unwrap();
@@ -111,7 +100,7 @@ async fn calls_waiting_and_calls_after_are_told_at_once(kind: Kind) {
 async fn a_running_execution_still_answers(kind: Kind) {
     let engine = engine(kind);
     let served = Arc::new(engine.serve(def()).await.unwrap());
-    let handed = collect(served.clone());
+    let handed = collect_calls(served.clone());
     let caller = call(&engine);
     handed_out(&handed, 1).await;
     let running = handed.lock().unwrap().pop().unwrap();
@@ -127,13 +116,7 @@ async fn published_anew_within_a_heartbeat_is_no_deactivation(kind: Kind) {
     let old = engine.serve(def()).await.unwrap();
     old.close(Closing::Deactivated).await.unwrap();
     let new = Arc::new(engine.serve(def()).await.unwrap());
-    let answering = engine.clone();
-    each_call(new.clone(), move |_, call| {
-        let engine = answering.clone();
-        async move {
-            engine.respond(&call.context, json!("hi")).await.unwrap();
-        }
-    });
+    answer_every_call(engine.clone(), new.clone(), json!("hi"));
     tokio::time::sleep(HEARTBEAT * 3).await;
     assert_eq!(call(&engine).await.unwrap().unwrap(), json!("hi"), "{kind:?}");
     new.close(Closing::Restarting).await.unwrap();
@@ -145,13 +128,7 @@ async fn active_again_after_a_deactivation(kind: Kind) {
     tokio::time::sleep(HEARTBEAT * 3).await;
     assert_deactivated(call(&engine).await.unwrap(), kind);
     let again = Arc::new(engine.serve(def()).await.unwrap());
-    let answering = engine.clone();
-    each_call(again.clone(), move |_, call| {
-        let engine = answering.clone();
-        async move {
-            engine.respond(&call.context, json!("back")).await.unwrap();
-        }
-    });
+    answer_every_call(engine.clone(), again.clone(), json!("back"));
     assert_eq!(call(&engine).await.unwrap().unwrap(), json!("back"), "{kind:?}");
     again.close(Closing::Restarting).await.unwrap();
 }

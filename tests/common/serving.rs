@@ -1,9 +1,11 @@
 //! Stand-ins for a Function trigger in the engine's tests.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::serve::{IncomingCall, Served};
+use serde_json::Value;
 
 /// Runs `handle` on every call `served` hands out, one after the other, until it is closed.
 pub fn each_call<F, Fut>(served: Arc<Served>, handle: F)
@@ -22,4 +24,26 @@ where
             }
         }
     });
+}
+
+/// Answers every call `served` hands out with `value`, from `engine`.
+pub fn answer_every_call(engine: Arc<Engine>, served: Arc<Served>, value: Value) {
+    each_call(served, move |_, call| {
+        let (engine, value) = (engine.clone(), value.clone());
+        async move {
+            engine.respond(&call.context, value).await.unwrap();
+        }
+    });
+}
+
+/// Collects the calls `served` hands out without running them: their executions wait for
+/// a worker slot.
+pub fn collect_calls(served: Arc<Served>) -> Arc<Mutex<Vec<IncomingCall>>> {
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let into = calls.clone();
+    each_call(served, move |_, call| {
+        let into = into.clone();
+        async move { into.lock().unwrap().push(call) }
+    });
+    calls
 }
