@@ -396,10 +396,19 @@ impl Outgoing {
             }
             let caller = self.engine.caller_runner().to_string();
             let backend = self.engine.backend().clone();
-            match backend
-                .take_back(&self.request.key, &pending.call, &pending.entry_id, &caller, &pending.version)
-                .await
-            {
+            // Calls of the function that started since this wait began: its executions move.
+            let progress_since = now_ms().saturating_sub(self.take_back_after().as_millis() as u64);
+            let taken = backend
+                .take_back(
+                    &self.request.key,
+                    &pending.call,
+                    &pending.entry_id,
+                    &caller,
+                    &pending.version,
+                    progress_since,
+                )
+                .await;
+            match taken {
                 Ok(TakeBack::Taken { changed }) => {
                     drop(counted);
                     pending.entry_id = String::new();
@@ -422,7 +431,9 @@ impl Outgoing {
                 }
                 Ok(TakeBack::Started { .. }) => take_back_at = None,
                 // Waiting for its trigger to come back, not for a slot: look again later.
-                Ok(TakeBack::Unserved) => take_back_at = Some(Instant::now() + self.take_back_after()),
+                Ok(TakeBack::Unserved | TakeBack::Progressing) => {
+                    take_back_at = Some(Instant::now() + self.take_back_after())
+                }
                 Ok(TakeBack::Answered(reply)) => {
                     return self.conclude(reply).map(Step::Value);
                 }

@@ -140,6 +140,46 @@ async fn a_call_no_execution_started_in_time_is_taken_back_and_its_late_executio
     served.close(Closing::Restarting).await.unwrap();
 }
 
+async fn a_call_stays_queued_while_the_functions_executions_are_starting(kind: Kind) {
+    let engine = engine(kind, &prefix());
+    let served = Arc::new(engine.serve(def("double", DEFAULT_MAX_ATTEMPTS)).await.unwrap());
+    let queued = collect_calls(served.clone());
+    let started = Instant::now();
+    let mut waiting = engine.outgoing(request("double", 1, policy(10, 300)));
+    let behind = tokio::spawn(async move { (waiting.next().await, waiting) });
+    // Another call of the function gets a slot while this one waits: slots are moving.
+    let other = engine.outgoing(request("double", 2, policy(10, 300)));
+    let other = tokio::spawn(async move {
+        let mut other = other;
+        other.next().await
+    });
+    while queued.lock().unwrap().len() < 2 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let first = queued.lock().unwrap().iter().find(|call| call.items[0]["a"] == 2).cloned().unwrap();
+    assert_eq!(execute(&engine, &first).await, Start::Run);
+    let (step, _) = behind.await.unwrap();
+    run_of(step.unwrap());
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(550),
+        "{kind:?}: taken back after {waited:?}, while executions were starting"
+    );
+    assert_eq!(value_of(other.await.unwrap().unwrap()), json!({"doubled": 4}));
+    served.close(Closing::Restarting).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn queued_while_executions_start_redis() {
+    a_call_stays_queued_while_the_functions_executions_are_starting(Kind::Redis).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn queued_while_executions_start_memory() {
+    a_call_stays_queued_while_the_functions_executions_are_starting(Kind::Memory).await;
+}
+
 async fn a_late_execution_of_a_call_its_caller_still_runs_ends_without_answering_it(kind: Kind) {
     let engine = engine(kind, &prefix());
     let served = Arc::new(engine.serve(def("double", DEFAULT_MAX_ATTEMPTS)).await.unwrap());

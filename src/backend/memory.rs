@@ -42,6 +42,8 @@ struct Function {
     stopped_at: Option<u64>,
     /// Its workflow was deactivated: calls fail at once until a trigger registers again.
     deactivated: bool,
+    /// When a call of it last started (epoch ms).
+    started_at: Option<u64>,
     queue: VecDeque<Call>,
     /// Calls handed out and not answered: whether a consumer took a call.
     taken: HashMap<String, u32>,
@@ -59,6 +61,7 @@ impl Function {
             consumers: HashMap::new(),
             stopped_at: None,
             deactivated: false,
+            started_at: None,
             queue: VecDeque::new(),
             taken: HashMap::new(),
             arrived: Arc::new(Notify::new()),
@@ -279,6 +282,7 @@ impl Backend for MemoryBackend {
         _entry_id: &str,
         runner: &str,
         version: &str,
+        progress_since: u64,
     ) -> Result<TakeBack> {
         let mut state = self.state();
         if let Some(reply) = state.replies.get(&call.id) {
@@ -292,6 +296,9 @@ impl Backend for MemoryBackend {
             return Ok(TakeBack::Unserved);
         }
         let function = state.function(key);
+        if function.started_at.is_some_and(|at| at >= progress_since) {
+            return Ok(TakeBack::Progressing);
+        }
         function.queue.retain(|queued| queued.id != call.id);
         function.taken.remove(&call.id);
         let changed = function.def.as_ref().filter(|(_, current)| current != version).map(|(def, _)| def.clone());
@@ -309,6 +316,9 @@ impl Backend for MemoryBackend {
             Some(current) if current != runner => Ok(Start::Elsewhere),
             _ => {
                 state.runners.insert(context.call_id.clone(), runner.to_string());
+                if let Ok(key) = context.key() {
+                    state.function(&key).started_at = Some(now_ms());
+                }
                 Ok(Start::Run)
             }
         }

@@ -105,6 +105,9 @@ pub enum TakeBack {
     },
     /// No Function trigger is live (n8n's main process restarting): the call stays queued.
     Unserved,
+    /// Another call of the function started since the caller began to wait: its executions
+    /// get slots, so the call stays queued for its turn.
+    Progressing,
     Answered(Reply),
 }
 
@@ -162,7 +165,8 @@ pub trait Backend: Send + Sync {
     ) -> Result<Sent>;
 
     /// The caller takes its queued call back to run it as `runner`, unless an execution
-    /// started it already or no trigger is live. A taken call leaves the stream: no
+    /// started it already, no trigger is live, or a call of the function started since
+    /// `progress_since` (epoch ms). A taken call leaves the stream: no
     /// trigger's execution runs it.
     async fn take_back(
         &self,
@@ -171,6 +175,7 @@ pub trait Backend: Send + Sync {
         entry_id: &str,
         runner: &str,
         version: &str,
+        progress_since: u64,
     ) -> Result<TakeBack>;
 
     /// An execution started by a Function trigger begins to run the call, in the process

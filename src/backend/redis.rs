@@ -470,6 +470,7 @@ impl Backend for RedisBackend {
         entry_id: &str,
         runner: &str,
         version: &str,
+        progress_since: u64,
     ) -> Result<TakeBack> {
         let call_id = &call.id;
         let parts: Vec<String> = self
@@ -485,7 +486,8 @@ impl Backend for RedisBackend {
                     .arg(GROUP)
                     .arg(runner_ttl_ms(call.deadline))
                     .arg(now_ms().saturating_sub(self.settings.stale_after().as_millis() as u64))
-                    .arg(version),
+                    .arg(version)
+                    .arg(progress_since),
             )
             .await?;
         match (parts.first().map(String::as_str), parts.get(1)) {
@@ -494,6 +496,7 @@ impl Backend for RedisBackend {
                 .map_err(|e| EngineError::Internal(format!("The stored reply of call {call_id} is not readable: {e}"))),
             (Some("started"), Some(runner)) => Ok(TakeBack::Started { runner: runner.clone() }),
             (Some("unserved"), _) => Ok(TakeBack::Unserved),
+            (Some("progressing"), _) => Ok(TakeBack::Progressing),
             (_, changed) => Ok(TakeBack::Taken { changed: changed.and_then(|json| serde_json::from_str(json).ok()) }),
         }
     }
@@ -507,10 +510,12 @@ impl Backend for RedisBackend {
                         .key(self.keys.runner(&key, &context.call_id))
                         .key(self.keys.calls(&key))
                         .key(self.keys.reply(&key, &context.call_id))
+                        .key(self.keys.definition(&key))
                         .arg(runner)
                         .arg(&context.entry_id)
                         .arg(GROUP)
-                        .arg(runner_ttl_ms(context.deadline)),
+                        .arg(runner_ttl_ms(context.deadline))
+                        .arg(now_ms()),
                 )
                 .await
             })

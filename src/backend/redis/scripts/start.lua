@@ -3,8 +3,10 @@
 -- execution holds its entry. A runner whose entry went to another consumer since has
 -- died (a trigger took the entry over): then this execution runs the call again. The
 -- entry moves to this runner, whose process keeps it fresh while the execution runs.
--- KEYS: runner key, calls stream, reply key
--- ARGV: runner, entry id, group, runner key ttl ms
+-- The definition records when a call of the function last started: callers waiting for a
+-- slot see the function's executions progress (take_back.lua).
+-- KEYS: runner key, calls stream, reply key, definition hash
+-- ARGV: runner, entry id, group, runner key ttl ms, now ms
 if redis.call('EXISTS', KEYS[3]) == 1 then
   return 'answered'
 end
@@ -21,4 +23,5 @@ if current and current ~= ARGV[1] then
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
 redis.call('XCLAIM', KEYS[2], ARGV[3], ARGV[1], 0, ARGV[2], 'JUSTID')
+redis.call('HSET', KEYS[4], 'startedAt', ARGV[5])
 return 'run'
