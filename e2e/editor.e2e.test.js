@@ -8,7 +8,7 @@ const path = require('node:path');
 const { launchBrowser } = require('./editor/browser');
 const { startEditorTopology } = require('./editor/editor-topology');
 const { EditorPage } = require('./editor/editor-page');
-const { takeEditorTour } = require('./editor/tour');
+const { INVOICE_ID, TOUR_FUNCTION, takeEditorTour } = require('./editor/tour');
 const { nodeOutput } = require('./support/functions');
 
 describe('the editor: queue mode, package from its tarball, headless Chromium, no credential', () => {
@@ -64,10 +64,18 @@ describe('the editor: queue mode, package from its tarball, headless Chromium, n
 		expect(seen.returnOutputText).toMatch(/"returned":[\s\S]*"12\.50 EUR"[\s\S]*"call":[\s\S]*"formatPrice"/);
 	});
 
-	test("the caller's run links to the function's execution, and that execution back to it", () => {
-		// n8n's own links, as for Execute Workflow: "View sub-execution <id>" on the caller's
-		// output, "View parent execution <id>" on the function's first node.
-		expect(seen.callOutputText).toContain(`View sub-execution ${seen.functionExecution.id}`);
-		expect(seen.triggerOutputText).toMatch(/View parent execution \d+/);
+	test("the caller's run links to the function's execution, and that execution back to it", async () => {
+		// n8n's own links, as for Execute Workflow: the caller's node run names its
+		// sub-execution (the editor counts it: "1 item, 1 sub-execution"), and the function's
+		// first node its parent execution.
+		expect(seen.callOutputText).toMatch(/1 item, 1 sub-execution/);
+		const [trigger] = seen.functionExecution.data.resultData.runData.formatPrice;
+		const parent = trigger.metadata?.parentExecution;
+		expect(parent).toMatchObject({ executionId: expect.any(String), workflowId: INVOICE_ID });
+		const caller = await n8n.rest.execution(parent.executionId);
+		const [call] = caller.data.resultData.runData['Call Function'];
+		expect(call.data.main[0][0].metadata).toEqual({
+			subExecution: { executionId: seen.functionExecution.id, workflowId: TOUR_FUNCTION.workflowId },
+		});
 	});
 });
