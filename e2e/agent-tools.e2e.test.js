@@ -14,6 +14,7 @@ const FILES = {
 	greet: workflowFile('agent-greet.json'),
 	agent: workflowFile('agent-caller.json'),
 	byHand: workflowFile('agent-call-function-tool.json'),
+	agentV2: workflowFile('agent-v2-caller.json'),
 };
 const FUNCTIONS = [
 	{ name: 'formatPrice', workflowId: idOf(FILES.formatPrice) },
@@ -67,12 +68,12 @@ async function setUpAgentWorkflows(n8n, model) {
 		type: 'openAiApi',
 		data: { apiKey: 'sk-stand-in', url: model.baseUrl },
 	});
-	for (const file of [FILES.agent, FILES.byHand]) {
+	for (const file of [FILES.agent, FILES.byHand, FILES.agentV2]) {
 		await n8n.rest.saveWorkflow(idOf(file), (workflow) => {
 			workflow.nodes.find((node) => node.name === 'OpenAI Chat Model').credentials = { openAiApi: { id: credential.id, name: credential.name } };
 		});
 	}
-	for (const file of [FILES.formatPrice, FILES.tagSummary, FILES.agent, FILES.byHand]) await n8n.activate(idOf(file));
+	for (const file of [FILES.formatPrice, FILES.tagSummary, FILES.agent, FILES.byHand, FILES.agentV2]) await n8n.activate(idOf(file));
 	await waitForLiveFunctions(n8n, FUNCTIONS);
 }
 
@@ -169,6 +170,63 @@ describe('queue mode: functions as tools of an AI Agent', () => {
 			{ response: { text: '12.50 USD' } },
 		]);
 	});
+
+	test('an AI Agent 2.2, whose LangChain executor invokes the tools itself, gets the same tools, errors and values', async () => {
+		model.answerWith(
+			() => toolCallsMessage([{ name: 'formatPrice', args: { currency: 'USD' } }]),
+			() => toolCallsMessage([{ name: 'formatPrice', args: { amount: 3, currency: 'USD' } }]),
+			(request) => textMessage(`v2: ${model.toolResults(request)[0].content}`),
+		);
+		const agentId = idOf(FILES.agentV2);
+		const before = { price: await executionIds(n8n, FUNCTIONS[0].workflowId), agent: await executionIds(n8n, agentId) };
+
+		const response = await askAgent(n8n, 'Format 3 dollars', 'agent-v2');
+
+		expect(model.requests).toHaveLength(3);
+		expect(toolsShown(model.requests[0])).toEqual(EXPECTED_TOOLS);
+		// The tool's result is its own text here, not a list of n8n items.
+		expect(model.toolResults(model.requests[1]).map((result) => JSON.parse(result.content))).toEqual([
+			{ error: "Wrong arguments for global function 'formatPrice': required parameter 'amount' is missing. It declares amount: number (required), currency: string." },
+		]);
+		expect(response.status).toBe(200);
+		expect(response.body).toEqual({ output: 'v2: {"response":{"text":"3.00 USD"}}' });
+		const executions = await newExecutions(n8n, FUNCTIONS[0].workflowId, before.price);
+		expect(executions.map((execution) => argumentsReceived(execution, 'formatPrice'))).toEqual([[{ amount: 3, currency: 'USD' }]]);
+		// Each call shows in the agent's execution as a run of Function Tools: what it was given and what it gave back.
+		const [agentRun] = await newExecutions(n8n, agentId, before.agent);
+		const toolRuns = agentRun.data.resultData.runData['Function Tools'].filter((run) => run.inputOverride?.ai_tool);
+		expect(toolRuns.map((run) => run.inputOverride.ai_tool[0][0].json)).toEqual([{ currency: 'USD' }, { amount: 3, currency: 'USD' }]);
+		expect(toolRuns[1].data.ai_tool[0][0].json).toEqual({ response: { text: '3.00 USD' } });
+	});
+
+	test("20 agents at once on one worker at n8n's default concurrency (10): every tool call is answered, some run inside the agent's own execution", async () => {
+		// Each conversation on its own: the question names the amount; the tool's result is echoed.
+		model.answerEveryRequestWith((request) => {
+			const result = request.messages.find((message) => message.role === 'tool');
+			if (result) return textMessage(`answer: ${result.content}`);
+			const question = request.messages.find((message) => message.role === 'user').content;
+			const amount = Number(/Format (\d+)/.exec(typeof question === 'string' ? question : JSON.stringify(question))[1]);
+			return toolCallsMessage([{ name: 'formatPrice', args: { amount } }]);
+		});
+		const before = await executionIds(n8n, FUNCTIONS[0].workflowId);
+		const asked = Array.from({ length: 20 }, (_, i) => ({ amount: i, webhookPath: i % 2 === 0 ? 'agent' : 'agent-v2' }));
+
+		const responses = await Promise.all(asked.map(({ amount, webhookPath }) => askAgent(n8n, `Format ${amount}`, webhookPath)));
+
+		expect(responses.map((response) => [response.status, response.body.output])).toEqual(
+			asked.map(({ amount, webhookPath }) => {
+				const value = JSON.stringify({ response: { text: `${amount}.00 EUR` } });
+				return [200, `answer: ${webhookPath === 'agent' ? `[${value}]` : value}`];
+			}),
+		);
+		// Every agent holds one of the worker's 10 slots while it waits: calls that could not get a
+		// slot of their own ran in the agent's execution, as sub-executions (mode "integrated").
+		const executions = await newExecutions(n8n, FUNCTIONS[0].workflowId, before, { count: 20, timeoutMs: 60_000 });
+		expect(executions.map((execution) => execution.status)).toEqual(Array(executions.length).fill('success'));
+		const inside = executions.filter((execution) => execution.mode === 'integrated').length;
+		n8n.log(`20 agents at once: ${inside} of ${executions.length} function executions ran inside their agent's execution, the others in a job of their own`);
+		expect(inside).toBeGreaterThan(0);
+	}, 180_000);
 
 	test('the tools follow the registry: a function published is a tool at the next run, unpublished it is gone', async () => {
 		const greetId = idOf(FILES.greet);

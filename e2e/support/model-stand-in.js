@@ -95,12 +95,18 @@ class ModelStandIn {
 		this.answers.push(...answers);
 	}
 
+	/** Answers every request once the scripted answers are used up (for concurrent conversations). */
+	answerEveryRequestWith(answer) {
+		this.fallback = answer;
+	}
+
 	/** Forgets what was logged and scripted (between tests). */
 	reset() {
 		this.requests = [];
 		this.answers = [];
 		this.lastToolCallIds = [];
 		this.resultsByRequest.clear();
+		this.fallback = undefined;
 	}
 
 	/**
@@ -132,7 +138,7 @@ class ModelStandIn {
 			const results = (request.messages ?? []).filter((message) => message.role === 'tool');
 			this.resultsByRequest.set(request, this.lastToolCallIds.map((id) => results.find((message) => message.tool_call_id === id)).filter(Boolean));
 			if (request.stream) return reply(400, { error: { message: 'stand-in model: streaming is not scripted' } });
-			const answer = this.answers.shift();
+			const answer = this.answers.shift() ?? this.fallback;
 			if (!answer) return reply(500, { error: { message: `stand-in model: no answer scripted for request ${this.requests.length}` } });
 			try {
 				const message = answer(request);
