@@ -20,7 +20,8 @@ export async function functionsInScope(functions: Functions, scope: string): Pro
 	return listed.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function isChosen(selection: FunctionSelection, info: FunctionInfo): boolean {
+/** Whether the selection chooses this function (its liveness aside). */
+export function isChosen(selection: FunctionSelection, info: FunctionInfo): boolean {
 	switch (selection.mode) {
 		case 'selected':
 			return selection.names.includes(info.name);
