@@ -223,8 +223,12 @@ describe('queue mode: functions as tools of an AI Agent', () => {
 		// slot of their own ran in the agent's execution, as sub-executions (mode "integrated").
 		const executions = await newExecutions(n8n, FUNCTIONS[0].workflowId, before, { count: 20, timeoutMs: 60_000 });
 		expect(executions.map((execution) => execution.status)).toEqual(Array(executions.length).fill('success'));
+		// Every call ran once: inside its agent's execution, or in a job of the function's own. (A job
+		// the trigger started for a call its caller had taken back runs nothing.)
 		const inside = executions.filter((execution) => execution.mode === 'integrated').length;
-		n8n.log(`20 agents at once: ${inside} of ${executions.length} function executions ran inside their agent's execution, the others in a job of their own`);
+		const inJobs = executions.filter((execution) => execution.mode !== 'integrated' && execution.data.resultData.runData.Return).length;
+		n8n.log(`20 agents at once: ${inside} calls ran inside their agent's execution, ${inJobs} in a job of their own`);
+		expect(inside + inJobs).toBe(20);
 		expect(inside).toBeGreaterThan(0);
 	}, 180_000);
 
@@ -304,5 +308,43 @@ describe('queue mode: functions as tools of an AI Agent', () => {
 		});
 		expect(response.status).toBe(200);
 		expect(response.body.output).toContain('7.00 EUR');
+	});
+
+	test('with no active function to offer, the agent fails saying which and what to do, before asking the model', async () => {
+		const agentId = idOf(FILES.agent);
+		const setSelection = (names) =>
+			n8n.rest.saveWorkflow(agentId, (workflow) => {
+				const tools = workflow.nodes.find((node) => node.name === 'Function Tools');
+				tools.parameters = { ...tools.parameters, include: names ? 'selected' : 'all', includeFunctions: names ?? [] };
+			});
+		try {
+			const saved = await setSelection(['greet']); // unpublished by the registry test above
+			await n8n.rest.publish(agentId, saved.versionId);
+
+			// Publishing takes effect a moment later: until then the old version asks the model (which has no answer scripted).
+			let response;
+			let before;
+			await waitUntil(
+				'the agent runs its new version, which fails before asking the model',
+				async () => {
+					model.reset();
+					before = await executionIds(n8n, agentId);
+					response = await askAgent(n8n, 'Greet me');
+					return model.requests.length === 0;
+				},
+				{ timeoutMs: 30_000, intervalMs: 500 },
+			);
+
+			expect(response.status).toBe(500);
+			const [run] = await newExecutions(n8n, agentId, before);
+			expect(run.status).toBe('error');
+			const { error } = run.data.resultData;
+			expect(`${error.message}: ${error.description}`).toContain(
+				'Function Tools found no active function to offer the agent (the global functions, as chosen in "Functions to Offer")',
+			);
+		} finally {
+			const restored = await setSelection(undefined);
+			await n8n.rest.publish(agentId, restored.versionId);
+		}
 	});
 });

@@ -27,7 +27,7 @@ import { type FunctionSelection, chosenFunctions, offeredFunctions } from './off
 import { functionToolsProperties } from './properties';
 import { type ModelArguments, type ToolOutcome, callFunctionTool } from './tool-call';
 import { toolNameOf } from './tool-names';
-import { readToolSettings } from './tool-settings';
+import { type ToolSettings, readToolSettings } from './tool-settings';
 
 function nothingToOffer(selection: FunctionSelection): GuidedError {
 	const chosen = selection.mode === 'all' ? '' : ', as chosen in "Functions to Offer"';
@@ -74,6 +74,22 @@ async function invokeDirectly(
 	}
 }
 
+/** One tool call the engine runs: the tool the model named, with what the model sent. */
+async function runEngineToolCall(
+	context: IExecuteFunctions,
+	functions: Functions,
+	settings: ToolSettings,
+	chosen: FunctionInfo[],
+	itemIndex: number,
+): Promise<INodeExecutionData> {
+	const parametersOf = (toolName: string) => functionOfTool(chosen, toolName)?.parameters.map((parameter) => parameter.name) ?? [];
+	const { toolName, args } = toolInvocationOf(context, itemIndex, parametersOf);
+	const info = functionOfTool(chosen, toolName);
+	if (!info) throw notOffered(toolName, settings.selection);
+	const response = await callFunctionTool(context, functions, info, args, settings.timeoutMs);
+	return { json: { response } as IDataObject, pairedItem: { item: itemIndex } };
+}
+
 export class FunctionTools implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Function Tools',
@@ -81,7 +97,8 @@ export class FunctionTools implements INodeType {
 		icon: { light: 'file:functionTools.svg', dark: 'file:functionTools.dark.svg' },
 		group: ['output'],
 		version: [1],
-		subtitle: '={{ $parameter["include"] === "selected" ? ($parameter["includeFunctions"] || []).join(", ") : "" }}',
+		subtitle:
+			'={{ $parameter["include"] === "selected" ? $parameter["includeFunctions"].join(", ") : $parameter["include"] === "except" ? "All except " + $parameter["excludeFunctions"].join(", ") : "All functions" }}',
 		description: "Gives an AI agent functions as tools, each with the function's own name, description and typed parameters",
 		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-functions#function-tools',
 		defaults: { name: 'Function Tools' },
@@ -123,12 +140,12 @@ export class FunctionTools implements INodeType {
 	}
 
 	/**
-	 * A tool call as n8n's agent (3.x) has its engine run it: one item per call, naming the
+	 * Tool calls as n8n's agent (3.x) has its engine run them: one item per call, naming the
 	 * tool. A failure is thrown, and n8n hands its message to the model as the tool's result.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		let functions: Functions;
-		let settings: ReturnType<typeof readToolSettings>;
+		let settings: ToolSettings;
 		let chosen: FunctionInfo[];
 		try {
 			settings = readToolSettings(this, 0);
@@ -138,13 +155,9 @@ export class FunctionTools implements INodeType {
 			throw toNodeError(this.getNode(), error);
 		}
 		const output = await Promise.all(
-			this.getInputData().map(async (_, itemIndex): Promise<INodeExecutionData> => {
+			this.getInputData().map(async (_, itemIndex) => {
 				try {
-					const { toolName, args } = toolInvocationOf(this, itemIndex, (name) => functionOfTool(chosen, name)?.parameters.map((p) => p.name));
-					const info = functionOfTool(chosen, toolName);
-					if (!info) throw notOffered(toolName, settings.selection);
-					const response = await callFunctionTool(this, functions, info, args, settings.timeoutMs);
-					return { json: { response } as IDataObject, pairedItem: { item: itemIndex } };
+					return await runEngineToolCall(this, functions, settings, chosen, itemIndex);
 				} catch (error) {
 					throw toNodeError(this.getNode(), error, itemIndex);
 				}

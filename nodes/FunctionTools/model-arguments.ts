@@ -31,9 +31,9 @@ function modelPart(context: IExecuteFunctions, itemIndex: number): IDataObject |
 
 /**
  * The tool the model called and its arguments. Without the engine's record of the model's
- * part, the declared parameters are taken from the item (`declared` tells which names).
+ * part, the tool's declared parameters found on the item are taken (`parametersOf` names them).
  */
-export function toolInvocationOf(context: IExecuteFunctions, itemIndex: number, declared: (toolName: string) => string[] | undefined): ToolInvocation {
+export function toolInvocationOf(context: IExecuteFunctions, itemIndex: number, parametersOf: (toolName: string) => string[]): ToolInvocation {
 	const item = context.getInputData()[itemIndex]?.json ?? {};
 	const sent = modelPart(context, itemIndex);
 	const toolName = String((sent ?? item)[TOOL_NAME_FIELD] ?? '');
@@ -41,6 +41,6 @@ export function toolInvocationOf(context: IExecuteFunctions, itemIndex: number, 
 		const { [TOOL_NAME_FIELD]: _tool, ...args } = sent;
 		return { toolName, args };
 	}
-	const names = declared(toolName) ?? [];
-	return { toolName, args: Object.fromEntries(names.filter((name) => name in item).map((name) => [name, item[name]])) };
+	const names = parametersOf(toolName).filter((name) => name in item);
+	return { toolName, args: Object.fromEntries(names.map((name) => [name, item[name]])) };
 }
