@@ -88,29 +88,10 @@ function onlyToolResult(model, request) {
 	return JSON.parse(results[0].content);
 }
 
-describe('queue mode: functions as tools of an AI Agent', () => {
-	let n8n;
-	const model = new ModelStandIn();
-
-	beforeAll(async () => {
-		await model.start();
-		n8n = await startN8nTopology({
-			mode: 'queue',
-			workers: 1,
-			install: 'package',
-			workflowFiles: Object.values(FILES),
-		});
-		await n8n.timer.time('set up and activate', () => setUpAgentWorkflows(n8n, model));
-	}, 360_000);
-
-	afterAll(async () => {
-		await n8n?.stop();
-		await model.stop();
-	}, 90_000);
-
-	beforeEach(() => model.reset());
-
+/** What both modes run: the tools the model is shown and the values it gets; a wrong argument corrected. */
+function defineCoreAgentScenarios(getN8n, model) {
 	test('the model is shown one tool per function (name, description with signature, JSON schema), calls both and answers with their values', async () => {
+		const n8n = getN8n();
 		model.answerWith(
 			(request) => {
 				const shown = toolsShown(request);
@@ -138,6 +119,7 @@ describe('queue mode: functions as tools of an AI Agent', () => {
 	});
 
 	test("a wrong argument gets the package's error as the tool's result; corrected, the call answers", async () => {
+		const n8n = getN8n();
 		model.answerWith(
 			() => toolCallsMessage([{ name: 'formatPrice', args: { amount: 'twelve', colour: 'red' } }]),
 			() => toolCallsMessage([{ name: 'formatPrice', args: { amount: 12.5, currency: 'USD' } }]),
@@ -170,6 +152,36 @@ describe('queue mode: functions as tools of an AI Agent', () => {
 			{ response: { text: '12.50 USD' } },
 		]);
 	});
+
+}
+
+/** Starts n8n for a describe block, with the stand-in model, and stops both after it. */
+function useAgentTopology(model, topologyOptions) {
+	let n8n;
+	beforeAll(async () => {
+		await model.start();
+		n8n = await startN8nTopology({ ...topologyOptions, workflowFiles: Object.values(FILES) });
+		await n8n.timer.time('set up and activate', () => setUpAgentWorkflows(n8n, model));
+	}, 360_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await model.stop();
+	}, 90_000);
+
+	beforeEach(() => model.reset());
+	return () => n8n;
+}
+
+describe('queue mode: functions as tools of an AI Agent', () => {
+	const model = new ModelStandIn();
+	const getN8n = useAgentTopology(model, { mode: 'queue', workers: 1, install: 'package' });
+	let n8n;
+	beforeAll(() => {
+		n8n = getN8n();
+	});
+
+	defineCoreAgentScenarios(getN8n, model);
 
 	test('an AI Agent 2.2, whose LangChain executor invokes the tools itself, gets the same tools, errors and values', async () => {
 		model.answerWith(
@@ -347,4 +359,9 @@ describe('queue mode: functions as tools of an AI Agent', () => {
 			await n8n.rest.publish(agentId, restored.versionId);
 		}
 	});
+});
+
+describe('regular mode: functions as tools of an AI Agent', () => {
+	const model = new ModelStandIn();
+	defineCoreAgentScenarios(useAgentTopology(model, { mode: 'regular', install: 'extension' }), model);
 });
