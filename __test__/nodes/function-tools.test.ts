@@ -197,7 +197,7 @@ describe('the arguments of an engine-run tool call', () => {
 
 	it("are the declared parameters found on the item when n8n kept no record of the model's part", () => {
 		const context = engineRun({ ...webhookItem, amount: 3, tool: 'formatPrice' }, undefined);
-		expect(toolInvocationOf(context, 0, (name) => (name === 'formatPrice' ? ['amount', 'currency'] : undefined))).toEqual({
+		expect(toolInvocationOf(context, 0, (name) => (name === 'formatPrice' ? ['amount', 'currency'] : []))).toEqual({
 			toolName: 'formatPrice',
 			args: { amount: 3 },
 		});
