@@ -1,7 +1,8 @@
-// Functions as AI-agent tools, in real n8n (queue mode, one main + one worker): a webhook asks
-// an AI Agent (n8n's own, version 3.1) whose OpenAI Chat Model points at a stand-in model
-// server in this process, and whose tools come from one Function Tools node. The stand-in
-// logs what the model is shown and answers with tool calls built from it, as a model would.
+// Functions as AI-agent tools, in real n8n (queue mode, one main + one worker; then the core
+// scenarios in regular mode): a webhook asks an AI Agent (n8n's own, version 3.1, or 2.2)
+// whose OpenAI Chat Model points at a stand-in model server in this process, and whose tools
+// come from one Function Tools node. The stand-in logs what the model is shown and answers
+// with tool calls built from it, as a model would.
 'use strict';
 const { ModelStandIn, argumentsFromSchema, textMessage, toolCallsMessage, toolsShown } = require('./support/model-stand-in');
 const { startN8nTopology } = require('./support/topology');
@@ -61,7 +62,7 @@ function argumentsReceived(execution, functionName) {
 	return nodeOutput(execution, functionName).map(({ json: { _functionCall, ...args } }) => args);
 }
 
-/** Every Function trigger of the agent's workflow published, and the stand-in model set as its model's credential. */
+/** The stand-in model as every agent's OpenAI credential, and the workflows published (all but greet). */
 async function setUpAgentWorkflows(n8n, model) {
 	const credential = await n8n.rest.request('POST', '/credentials', {
 		name: 'Stand-in model',
