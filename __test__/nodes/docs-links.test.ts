@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { FunctionsRedisApi } from '../../credentials/FunctionsRedisApi.credentials';
 import { CallFunction } from '../../nodes/CallFunction/CallFunction.node';
 import { FunctionTrigger } from '../../nodes/Function/FunctionTrigger.node';
+import { FunctionTools } from '../../nodes/FunctionTools/FunctionTools.node';
 import { ReturnFromFunction } from '../../nodes/ReturnFromFunction/ReturnFromFunction.node';
 
 const root = path.join(__dirname, '..', '..');
@@ -35,6 +36,7 @@ describe('documentation links', () => {
 		['Function/FunctionTrigger.node.json', 'function-trigger'],
 		['CallFunction/CallFunction.node.json', 'call-function'],
 		['ReturnFromFunction/ReturnFromFunction.node.json', 'return-from-function'],
+		['FunctionTools/FunctionTools.node.json', 'function-tools'],
 	])("%s links to the README's section on its node", (codexFile, anchor) => {
 		expect(codexUrl(codexFile)).toBe(`${PACKAGE_PAGE}#${anchor}`);
 		expect(anchors).toContain(anchor);
@@ -44,6 +46,7 @@ describe('documentation links', () => {
 		['Function Trigger', new FunctionTrigger(), 'function-trigger'],
 		['Call Function', new CallFunction(), 'call-function'],
 		['Return from Function', new ReturnFromFunction(), 'return-from-function'],
+		['Function Tools', new FunctionTools(), 'function-tools'],
 	])("the node panel's Docs link of %s leads to the same section", (_name, node, anchor) => {
 		// n8n's node panel opens documentationUrl as given, but appends "?utm_…" to the codex URL.
 		expect(node.description.documentationUrl).toBe(`${PACKAGE_PAGE}#${anchor}`);

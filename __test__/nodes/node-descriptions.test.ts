@@ -3,9 +3,10 @@ import type { INodeProperties, INodeType } from 'n8n-workflow';
 import { FunctionsRedisApi } from '../../credentials/FunctionsRedisApi.credentials';
 import { CallFunction } from '../../nodes/CallFunction/CallFunction.node';
 import { FunctionTrigger } from '../../nodes/Function/FunctionTrigger.node';
+import { FunctionTools } from '../../nodes/FunctionTools/FunctionTools.node';
 import { ReturnFromFunction } from '../../nodes/ReturnFromFunction/ReturnFromFunction.node';
 
-const nodes: INodeType[] = [new FunctionTrigger(), new CallFunction(), new ReturnFromFunction()];
+const nodes: INodeType[] = [new FunctionTrigger(), new CallFunction(), new ReturnFromFunction(), new FunctionTools()];
 
 function methodNamesUsedBy(properties: INodeProperties[]): { listSearch: string[]; resourceMapping: string[] } {
 	const listSearch: string[] = [];
@@ -33,11 +34,12 @@ describe('the package as n8n loads it', () => {
 				const { FunctionTrigger: Trigger } = require('../../nodes/Function/FunctionTrigger.node') as typeof import('../../nodes/Function/FunctionTrigger.node');
 				const { CallFunction: Call } = require('../../nodes/CallFunction/CallFunction.node') as typeof import('../../nodes/CallFunction/CallFunction.node');
 				const { ReturnFromFunction: Return } = require('../../nodes/ReturnFromFunction/ReturnFromFunction.node') as typeof import('../../nodes/ReturnFromFunction/ReturnFromFunction.node');
+				const { FunctionTools: Tools } = require('../../nodes/FunctionTools/FunctionTools.node') as typeof import('../../nodes/FunctionTools/FunctionTools.node');
 				require('../../credentials/FunctionsRedisApi.credentials');
 				const { loadAddon } = require('../../nodes/shared/addon') as typeof import('../../nodes/shared/addon');
 				/* eslint-enable @typescript-eslint/no-require-imports */
-				const loaded: INodeType[] = [new Trigger(), new Call(), new Return()];
-				expect(loaded.map((node) => node.description.name)).toEqual(['functionTrigger', 'callFunction', 'returnFromFunction']);
+				const loaded: INodeType[] = [new Trigger(), new Call(), new Return(), new Tools()];
+				expect(loaded.map((node) => node.description.name)).toEqual(['functionTrigger', 'callFunction', 'returnFromFunction', 'functionTools']);
 				expect(loadAddon).toThrow(/The native part of n8n-nodes-functions could not be loaded .*: n8n-nodes-functions [\d.]+ has no native binary for linux-riscv64-(gnu|musl)/);
 			});
 		} finally {
@@ -45,12 +47,14 @@ describe('the package as n8n loads it', () => {
 		}
 	});
 
-	it('uses the "main" connection value of n8n-workflow 2.x', () => {
-		const [trigger, call, ret] = nodes.map((node) => node.description);
+	it('uses the "main" connection value of n8n-workflow 2.x, and Function Tools its AI tool output', () => {
+		const [trigger, call, ret, tools] = nodes.map((node) => node.description);
 		expect(trigger.inputs).toEqual([]);
 		expect(trigger.outputs).toEqual(['main']);
 		expect(call.inputs).toEqual(['main']);
 		expect(ret.outputs).toEqual(['main']);
+		expect(tools.inputs).toEqual([]);
+		expect(tools.outputs).toEqual(['ai_tool']);
 	});
 
 	it('offers the Functions Redis credential on every node only once its "Redis" setting asks for another Redis, with a working test method', () => {
@@ -84,5 +88,15 @@ describe('the package as n8n loads it', () => {
 
 	it('lets AI agents use Call Function as a tool', () => {
 		expect(nodes[1].description.usableAsTool).toBe(true);
+	});
+
+	it("names only methods Function Tools has for its lists, and reuses Call Function's Workflow list", () => {
+		const functionTools = nodes[3];
+		const { properties } = functionTools.description;
+		expect(methodNamesUsedBy(properties).listSearch).toEqual(['searchWorkflows']);
+		expect(functionTools.methods?.listSearch?.searchWorkflows).toBe(nodes[1].methods?.listSearch?.searchWorkflows);
+		const loadOptions = properties.map((property) => property.typeOptions?.loadOptionsMethod).filter(Boolean);
+		expect(loadOptions).toEqual(['getFunctionOptions', 'getFunctionOptions']);
+		expect(functionTools.methods?.loadOptions?.getFunctionOptions).toBeInstanceOf(Function);
 	});
 });

@@ -8,10 +8,11 @@ import type { INodeType } from 'n8n-workflow';
 
 import { CallFunction } from '../../nodes/CallFunction/CallFunction.node';
 import { FunctionTrigger } from '../../nodes/Function/FunctionTrigger.node';
+import { FunctionTools } from '../../nodes/FunctionTools/FunctionTools.node';
 import { ReturnFromFunction } from '../../nodes/ReturnFromFunction/ReturnFromFunction.node';
 
 const PACKAGE_PREFIX = 'n8n-nodes-functions.';
-const nodes: INodeType[] = [new FunctionTrigger(), new CallFunction(), new ReturnFromFunction()];
+const nodes: INodeType[] = [new FunctionTrigger(), new CallFunction(), new ReturnFromFunction(), new FunctionTools()];
 const repoRoot = path.join(__dirname, '..', '..');
 
 function workflowFiles(): string[] {
@@ -31,7 +32,14 @@ describe('node versions', () => {
 	});
 
 	it('every workflow of examples/ and e2e/workflows/ uses a version its node offers', () => {
-		const offered = new Map(nodes.map((node) => [`${PACKAGE_PREFIX}${node.description.name}`, [node.description.version].flat()]));
+		// A node usable as a tool is also offered as n8n's derived "<name>Tool", with the same versions.
+		const offered = new Map<string, number[]>(
+			nodes.flatMap((node) => {
+				const type = `${PACKAGE_PREFIX}${node.description.name}`;
+				const versions = [node.description.version].flat();
+				return node.description.usableAsTool ? [[type, versions], [`${type}Tool`, versions]] : [[type, versions]];
+			}),
+		);
 		const problems: string[] = [];
 		let checked = 0;
 		for (const file of workflowFiles()) {

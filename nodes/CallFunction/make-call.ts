@@ -1,23 +1,24 @@
-// One call, from Call Function: sent to the function's trigger, or run in this process
-// when waiting for another process could starve this worker (see worker-slots.ts).
-import type { IExecuteFunctions, RelatedExecution } from 'n8n-workflow';
+// One call, from Call Function or an agent's Function Tools: sent to the function's trigger, or
+// run in this process when waiting for another process could starve this worker (see
+// worker-slots.ts).
+import type { RelatedExecution } from 'n8n-workflow';
 
 import type { CallRequest, ExecutionRef } from '../shared/addon-types';
 import type { Functions } from '../shared/client';
-import { canRunHere, runHere } from './run-here';
+import { type CallerContext, canRunHere, runHere } from './run-here';
 import { inSlot, runHerePolicy } from './worker-slots';
 
 /** How a call ended, with the function's execution that answered it, when n8n recorded one. */
 export type CallOutcome = ({ value: unknown } | { error: unknown }) & { execution?: RelatedExecution };
 
 /** The caller's execution, so the function's execution can be linked to it. */
-function callerExecution(context: IExecuteFunctions): ExecutionRef | undefined {
+function callerExecution(context: CallerContext): ExecutionRef | undefined {
 	const executionId = context.getExecutionId?.();
 	const workflowId = context.getWorkflow().id;
 	return executionId && workflowId ? { executionId, workflowId } : undefined;
 }
 
-export async function makeCall(context: IExecuteFunctions, functions: Functions, request: CallRequest): Promise<CallOutcome> {
+export async function makeCall(context: CallerContext, functions: Functions, request: CallRequest): Promise<CallOutcome> {
 	const parent = callerExecution(context);
 	if (parent) request.parent = parent;
 	if (!parent || !canRunHere(context)) {

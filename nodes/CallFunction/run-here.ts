@@ -10,6 +10,12 @@ import type { CallStep, IncomingCall } from '../shared/addon-types';
 import { failureOf } from '../Function/execution-outcome';
 import { itemsOfCall } from '../Function/items-of-call';
 
+/**
+ * What running a call here needs of the caller's node context: Call Function's execute
+ * context, or the supply-data context of a tool an AI agent calls (Function Tools).
+ */
+export type CallerContext = Pick<IExecuteFunctions, 'executeWorkflow' | 'getExecutionId' | 'getWorkflow'>;
+
 /** How a run here ended: over (failed with `error`, if it did), or paused in a Wait node. */
 export type RunHereOutcome = { ended: true; error?: string; executionId?: string } | { ended: false; executionId?: string };
 
@@ -27,13 +33,13 @@ interface InlineRunOptions {
  * Whether this n8n can run a function's workflow here: it runs sub-workflows and builds run
  * data with `createRunExecutionData` (n8n 2.x, whose executeWorkflow passes `loadedRunData` on).
  */
-export function canRunHere(context: IExecuteFunctions): boolean {
+export function canRunHere(context: CallerContext): boolean {
 	return typeof context.executeWorkflow === 'function' && typeof createRunExecutionData === 'function';
 }
 
 /** The options that start the function's workflow at `startNode` with the call's items. */
 function inlineRunOptions(
-	context: IExecuteFunctions,
+	context: CallerContext,
 	workflowId: string,
 	startNode: INode,
 	items: INodeExecutionData[],
@@ -60,12 +66,12 @@ function inlineRunOptions(
  * (Execute Workflow resumes it when the child ends). Here the caller keeps waiting for
  * the answer instead, so its execution must not be parked.
  */
-function unpark(context: IExecuteFunctions): void {
+function unpark(context: CallerContext): void {
 	const runExecutionData = (context as unknown as { runExecutionData?: { waitTill?: Date } }).runExecutionData;
 	if (runExecutionData) runExecutionData.waitTill = undefined;
 }
 
-export async function runHere(context: IExecuteFunctions, step: CallStep): Promise<RunHereOutcome> {
+export async function runHere(context: CallerContext, step: CallStep): Promise<RunHereOutcome> {
 	const call = step.run as IncomingCall;
 	const workflowId = step.workflowId ?? '';
 	const items = itemsOfCall(call);

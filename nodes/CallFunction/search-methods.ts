@@ -30,7 +30,7 @@ function resolvedByEditor(context: ILoadOptionsFunctions, parameter: string): st
 }
 
 /** The id of the workflow being edited: from the context, else as the editor resolved it for us. */
-function editedWorkflowId(context: ILoadOptionsFunctions): string | undefined {
+export function editedWorkflowId(context: ILoadOptionsFunctions): string | undefined {
 	return context.getWorkflow().id || resolvedByEditor(context, CURRENT_WORKFLOW_ID);
 }
 

@@ -1,0 +1,26 @@
+// The editor's list of functions to choose in "Functions" and "Functions to Leave Out":
+// Call Function's own entries ("name(signature) – description", inactive ones marked), from
+// the same listing the agent's tools come from.
+import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import { functionChoices } from '../CallFunction/choices';
+import { editedWorkflowId } from '../CallFunction/search-methods';
+import { getFunctions } from '../shared/client';
+import { toNodeError } from '../shared/node-error';
+import { resolveScope } from '../shared/scope';
+import { functionsInScope } from './offered-functions';
+
+export async function getFunctionOptions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const workflowValue = this.getCurrentNodeParameter('workflow', { extractValue: true });
+	if (typeof workflowValue !== 'string' || workflowValue.trim() === '') return [];
+	try {
+		const scope = resolveScope(workflowValue, editedWorkflowId(this));
+		return functionChoices(await functionsInScope(await getFunctions(this), scope)).map(({ name, value, description }) => ({
+			name,
+			value,
+			description,
+		}));
+	} catch (error) {
+		throw toNodeError(this.getNode(), error);
+	}
+}

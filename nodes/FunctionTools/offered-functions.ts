@@ -1,0 +1,47 @@
+// Which functions an agent is offered as tools: the one place that decides it, for the
+// tools themselves, for the calls the agent makes, and for the editor's list to choose
+// from. Always read from the registry at that moment, never cached, so an agent sees a
+// function added, changed or renamed at its next step.
+import type { FunctionInfo } from '../shared/addon-types';
+import type { Functions } from '../shared/client';
+import type { FunctionSelectionMode } from './properties';
+
+export interface FunctionSelection {
+	/** "__global__" or a workflow id. */
+	scope: string;
+	mode: FunctionSelectionMode;
+	/** Function names chosen in the editor ("Selected" or "All Except"). */
+	names: string[];
+}
+
+/** The functions of `scope` that callers may choose from, sorted by name. */
+export async function functionsInScope(functions: Functions, scope: string): Promise<FunctionInfo[]> {
+	const listed = await functions.list(scope);
+	return listed.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Whether the selection chooses this function (its liveness aside). */
+export function isChosen(selection: FunctionSelection, info: FunctionInfo): boolean {
+	switch (selection.mode) {
+		case 'selected':
+			return selection.names.includes(info.name);
+		case 'except':
+			return !selection.names.includes(info.name);
+		default:
+			return true;
+	}
+}
+
+/** The functions the selection chooses, active or not. */
+export async function chosenFunctions(functions: Functions, selection: FunctionSelection): Promise<FunctionInfo[]> {
+	return (await functionsInScope(functions, selection.scope)).filter((info) => isChosen(selection, info));
+}
+
+/**
+ * The functions offered to the agent as tools: the chosen ones that a running Function
+ * trigger serves now. An inactive function is left out, since a call to it would only fail
+ * (its workflow is not active).
+ */
+export async function offeredFunctions(functions: Functions, selection: FunctionSelection): Promise<FunctionInfo[]> {
+	return (await chosenFunctions(functions, selection)).filter((info) => info.live);
+}
