@@ -7,6 +7,7 @@ import type { CallContext } from '../../nodes/shared/addon-types';
 import {
 	GLOBAL,
 	finish,
+	ADD_PARAMETERS,
 	functionStep,
 	node,
 	RETURN_TYPE,
@@ -164,6 +165,29 @@ describe('the Function trigger', () => {
 		const fine = functionStep({ items: emission.items });
 		await fine.output;
 		expect(fine.recorded.hints).toEqual([]);
+		finish(emission);
+		await call;
+	});
+
+	it('runs a call with the defaults of the workflow version that runs it, published after the call was checked', async () => {
+		const add = await startFunction();
+		const call = outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }] }));
+		const emission = await add.emission();
+		const republished = {
+			...ADD_PARAMETERS,
+			parameters: {
+				parameter: [...ADD_PARAMETERS['parameters.parameter'], { name: 'unit', type: 'string', defaultValue: 'cm' }],
+			},
+		};
+		const step = functionStep({ items: emission.items, runningParameters: republished });
+		expect((await step.output).map((item) => item.json)).toEqual([
+			{ a: 1, b: 1, unit: 'cm', _functionCall: emission.items[0].json._functionCall },
+		]);
+
+		const required = { ...republished, parameters: { parameter: [{ name: 'a', type: 'number', required: true }, { name: 'id', type: 'string', required: true }] } };
+		await expect(functionStep({ items: emission.items, runningParameters: required }).output).rejects.toThrow(
+			'The function "add" changed while the call waited: its parameter "id" is now required',
+		);
 		finish(emission);
 		await call;
 	});

@@ -201,6 +201,8 @@ interface ExecuteSetup {
 	recorded?: Recorded;
 	/** The workflow's connections, as node name → the nodes it connects to (the Function node's graph). */
 	graph?: Record<string, INode[]>;
+	/** The nodes of the workflow version that runs (n8n's internal `this.workflow`). */
+	runningNodes?: INode[];
 }
 
 function executeContext(setup: ExecuteSetup): IExecuteFunctions {
@@ -240,6 +242,7 @@ function executeContext(setup: ExecuteSetup): IExecuteFunctions {
 		onExecutionCancellation: (handler: () => unknown) => setup.recorded?.onCancel.push(handler),
 		onExecutionFinish: (handler: () => unknown) => setup.recorded?.onFinish.push(handler),
 		logger: silentLogger,
+		...(setup.runningNodes && { workflow: { getNode: (name: string) => setup.runningNodes?.find((n) => n.name === name) ?? null } }),
 	} as unknown as IExecuteFunctions;
 }
 
@@ -289,6 +292,8 @@ export interface FunctionStepSetup {
 	parameters?: Record<string, unknown>;
 	/** The function's workflow after the Function node (default: add → Return from Function). */
 	graph?: Record<string, INode[]>;
+	/** The Function node's parameters in the workflow version that runs (default: as the trigger had them). */
+	runningParameters?: Record<string, unknown>;
 }
 
 export const RETURN_TYPE = 'n8n-nodes-functions.returnFromFunction';
@@ -304,6 +309,7 @@ export function functionStep(setup: FunctionStepSetup = {}): { output: Promise<I
 		workflow: { id: 'wfMath', name: 'Math' },
 		recorded,
 		graph: setup.graph ?? { add: [node('Return from Function', RETURN_TYPE)] },
+		runningNodes: setup.runningParameters && [node('add', TRIGGER_TYPE, setup.runningParameters)],
 	});
 	const output = new FunctionTrigger().execute.call(context).then(([items]) => items);
 	return { output, recorded };

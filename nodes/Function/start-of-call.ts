@@ -8,6 +8,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { findCallContext } from '../shared/call-context';
 import type { Functions } from '../shared/client';
+import { runningDefinition, withRunningDefaults } from './running-definition';
 
 export const RUN_ELSEWHERE_HINT =
 	"This execution did not run the call: its caller ran it in its own process (no worker slot was free soon enough), or another execution runs it. The caller's execution shows the function's answer.";
@@ -29,7 +30,7 @@ export async function startOfCall(context: IExecuteFunctions, functions: Functio
 	if (unanswered.length > 0) {
 		context.addExecutionHints({ message: withoutReturnHint(unanswered), location: 'outputPane' });
 	}
-	return [items];
+	return [withRunningDefaults(items, runningDefinition(context))];
 }
 
 const RETURN_TYPE_SUFFIX = '.returnFromFunction';
