@@ -40,8 +40,8 @@ export declare class FunctionsClient {
    * waiting) or "inactive" (its function was deactivated); null when it has no answer.
    */
   answerOf(context: CallContext): Promise<string | null>
-  /** Registered functions, of one scope or of all. */
-  list(scope?: string | undefined | null): Promise<Array<FunctionInfo>>
+  /** Registered functions, of one scope or of all; with `caller`, only those it may call. */
+  list(scope?: string | undefined | null, caller?: CallerIdentity | undefined | null): Promise<Array<FunctionInfo>>
   /** One registered function, or null. */
   describe(scope: string, name: string): Promise<FunctionInfo | null>
 }
@@ -106,6 +106,14 @@ export interface CallContext {
   attempt?: number
 }
 
+/** The workflow making a call: what the function's caller policy is checked against. */
+export interface CallerIdentity {
+  workflowId: string
+  workflowName?: string
+  /** The project of the caller's workflow. */
+  projectId: string
+}
+
 export interface CallRequest {
   /** Workflow id for a local function, "__global__" for a global one. */
   scope: string
@@ -126,6 +134,11 @@ export interface CallRequest {
   parent?: ExecutionRef
   /** The name of the workflow `scope` names, when the caller knows it (for messages). */
   scopeName?: string
+  /**
+   * The workflow calling. Without it the call is from outside n8n, and only functions
+   * whose caller policy is "any" take it.
+   */
+  caller?: CallerIdentity
 }
 
 /** What a caller does next: the function's `value`, or a call to `run` in this process. */
@@ -155,6 +168,20 @@ export interface ExecutionRef {
   workflowId: string
 }
 
+/**
+ * n8n's sub-workflow caller policy of the function's workflow ("This workflow can be
+ * called by"), checked as n8n checks it for Execute Workflow.
+ */
+export interface FunctionAccess {
+  /** "any" | "none" | "workflowsFromSameOwner" | "workflowsFromAList" */
+  policy: string
+  /** The workflow ids "workflowsFromAList" lets in. */
+  callerIds?: Array<string>
+  /** The project of the function's workflow. */
+  projectId: string
+  projectName?: string
+}
+
 export interface FunctionDefinition {
   name: string
   /** Workflow id for a local function, "__global__" for a global one. */
@@ -171,6 +198,8 @@ export interface FunctionDefinition {
    * first in an execution it runs in its own process. Without it only triggers run calls.
    */
   startNode?: any
+  /** Who may call it; without it, any caller may. */
+  access?: FunctionAccess
 }
 
 export interface FunctionInfo {
@@ -187,6 +216,8 @@ export interface FunctionInfo {
   live: boolean
   /** Epoch ms of the last heartbeat of a running trigger, if any was seen. */
   lastSeen?: number
+  /** Its caller policy ("any" | "none" | "workflowsFromSameOwner" | "workflowsFromAList"). */
+  callerPolicy: string
 }
 
 export interface IncomingCall {

@@ -17,13 +17,14 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
+use crate::access;
 use crate::backend::{GaveUp, Placement, Sent, TakeBack, Waiting};
 use crate::engine::{Engine, KnownDefinition};
 use crate::error::{EngineError, Result};
 use crate::keys::FunctionKey;
-use crate::params;
 use crate::protocol::{
-    now_ms, workflow_label, Args, Call, CallContext, ExecutionRef, FunctionDef, Reply, GLOBAL_SCOPE, PROTOCOL_VERSION,
+    now_ms, workflow_label, Args, Call, CallContext, Caller, ExecutionRef, FunctionDef, Reply, GLOBAL_SCOPE,
+    PROTOCOL_VERSION,
 };
 use crate::serve::{IncomingCall, NO_RETURN};
 
@@ -117,12 +118,15 @@ pub struct Request {
     pub scope_name: Option<String>,
     /// None: only Function triggers run it (callers outside n8n).
     pub policy: Option<Policy>,
+    /// The workflow calling, checked against the function's caller policy. None: a caller
+    /// outside n8n, which only functions that any workflow may call let in.
+    pub caller: Option<Caller>,
 }
 
 impl Request {
     /// A call that only Function triggers run, with no idempotency key.
     pub fn new(key: FunctionKey, items: Vec<Args>, timeout: Duration) -> Self {
-        Self { key, items, timeout, idempotency_key: None, parent: None, scope_name: None, policy: None }
+        Self { key, items, timeout, idempotency_key: None, parent: None, scope_name: None, policy: None, caller: None }
     }
 }
 
@@ -258,7 +262,7 @@ impl Outgoing {
 
     /// Validates and sends; `Some(step)` when the caller runs the call itself.
     async fn send(&mut self) -> Result<Option<Step>> {
-        let Request { key, items, timeout, idempotency_key, parent, policy, .. } = &self.request;
+        let Request { key, items, timeout, idempotency_key, parent, policy, caller, .. } = &self.request;
         let timeout = *timeout;
         if timeout.is_zero() || timeout > MAX_TIMEOUT {
             return Err(EngineError::InvalidOptions(format!(
@@ -285,10 +289,10 @@ impl Outgoing {
         // saw it; a third means it is changing right now, and the call is simply sent.
         for _ in 0..3 {
             let (version, checked) = match &known {
-                Some(known) => match params::validate(&known.def, items.clone()) {
+                Some(known) => match access::admit(&known.def, caller.as_ref(), items.clone()) {
                     Ok(checked) => (known.version.clone(), checked),
                     Err(_) if remembered => (String::new(), items.clone()),
-                    Err(wrong) => return Err(wrong),
+                    Err(refused) => return Err(refused),
                 },
                 None => (String::new(), items.clone()),
             };
@@ -300,6 +304,7 @@ impl Outgoing {
                 deadline,
                 reply_to: reply_to.clone(),
                 parent: parent.clone(),
+                caller: caller.clone(),
             };
             let json = serde_json::to_string(&call).map_err(|e| EngineError::Internal(e.to_string()))?;
             let limit = backend.settings().max_payload_bytes;
@@ -416,7 +421,7 @@ impl Outgoing {
                         // Changed while the call waited: the current definition decides, as
                         // a trigger's does for the calls it takes.
                         pending.def = self.engine.remember_definition(&self.request.key, def).def.clone();
-                        match params::validate(&pending.def, pending.call.items.clone()) {
+                        match access::admit(&pending.def, pending.call.caller.as_ref(), pending.call.items.clone()) {
                             Ok(items) => pending.call.items = items,
                             Err(wrong) => {
                                 let reason = format!("the function changed while the call waited. {wrong}");
@@ -499,7 +504,8 @@ impl Outgoing {
         let mut context = self.context(&pending.call);
         context.runner = Some(self.engine.caller_runner().to_string());
         context.attempt = Some(attempt);
-        let incoming = IncomingCall { context, items: pending.call.items.clone(), attempt };
+        let incoming =
+            IncomingCall { context, items: pending.call.items.clone(), attempt, caller: pending.call.caller.clone() };
         self.engine.held().hold(self.engine.caller_runner(), incoming.clone());
         Step::Run(Box::new(HereCall {
             call: incoming,
@@ -551,6 +557,7 @@ fn placeholder(key: &FunctionKey) -> FunctionDef {
         node_name: String::new(),
         max_attempts: crate::protocol::DEFAULT_MAX_ATTEMPTS,
         start_node: None,
+        access: Default::default(),
     }
 }
 

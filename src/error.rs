@@ -14,6 +14,8 @@ pub enum EngineError {
     #[error("{0}")]
     InvalidArguments(String),
     #[error("{0}")]
+    CallerNotAllowed(String),
+    #[error("{0}")]
     InvalidDefinition(String),
     #[error("{0}")]
     CallTimeout(String),
@@ -38,6 +40,7 @@ impl EngineError {
             Self::FunctionNotFound(_) => "FUNCTION_NOT_FOUND",
             Self::FunctionInactive(_) => "FUNCTION_INACTIVE",
             Self::InvalidArguments(_) => "INVALID_ARGUMENTS",
+            Self::CallerNotAllowed(_) => "CALLER_NOT_ALLOWED",
             Self::InvalidDefinition(_) => "INVALID_DEFINITION",
             Self::CallTimeout(_) => "CALL_TIMEOUT",
             Self::FunctionFailed(_) => "FUNCTION_FAILED",

@@ -2,6 +2,7 @@
 //! (queue mode) or in process memory (regular mode). `js` is the napi surface; every
 //! other module is engine code with no napi types, testable with `cargo test`.
 
+pub mod access;
 pub mod backend;
 pub mod call;
 pub mod config;

@@ -139,6 +139,7 @@ mod tests {
             node_name: String::new(),
             max_attempts: 3,
             start_node: None,
+            access: Default::default(),
         }
     }
 

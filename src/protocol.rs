@@ -99,6 +99,63 @@ pub struct FunctionDef {
     /// stack of an execution it runs in its own process. None: only its trigger runs calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_node: Option<Value>,
+    /// Who may call it, as its workflow's settings said when it was served.
+    #[serde(default)]
+    pub access: Access,
+}
+
+/// n8n's "This workflow can be called by" (`settings.callerPolicy`), the workflow's project
+/// and its list of callers: what `access::check` compares a caller with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Access {
+    pub policy: CallerPolicy,
+    /// The workflows `workflowsFromAList` lets in (n8n's `settings.callerIds`, split).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caller_ids: Vec<String>,
+    /// The project that owns the function's workflow.
+    #[serde(default)]
+    pub project_id: String,
+    /// Its name, for messages.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub project_name: String,
+}
+
+/// The values of n8n's `callerPolicy`. A definition that does not say (served through the
+/// client API outside n8n) lets anyone call it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CallerPolicy {
+    #[default]
+    Any,
+    None,
+    WorkflowsFromSameOwner,
+    WorkflowsFromAList,
+}
+
+impl CallerPolicy {
+    pub fn parse(text: &str) -> Option<Self> {
+        serde_json::from_value(Value::String(text.to_string())).ok()
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Any => "any",
+            Self::None => "none",
+            Self::WorkflowsFromSameOwner => "workflowsFromSameOwner",
+            Self::WorkflowsFromAList => "workflowsFromAList",
+        }
+    }
+
+    /// What n8n's workflow settings call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Any => "Any workflow",
+            Self::None => "No other workflows",
+            Self::WorkflowsFromSameOwner => "Only workflows in the same project",
+            Self::WorkflowsFromAList => "Selected workflows",
+        }
+    }
 }
 
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 1;
@@ -189,6 +246,20 @@ pub struct Call {
     /// The n8n execution that made the call, to link the two executions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<ExecutionRef>,
+    /// Who calls: the workflow and project the function's policy is checked against again
+    /// by the trigger that takes the call. None: a caller outside n8n.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<Caller>,
+}
+
+/// The workflow making a call, and its project, as n8n told the caller's node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Caller {
+    pub workflow_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub workflow_name: String,
+    pub project_id: String,
 }
 
 /// An n8n execution, as n8n links a parent and a sub-execution.
@@ -350,6 +421,7 @@ mod tests {
             node_name: "add".into(),
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             start_node: None,
+            access: Default::default(),
         }
     }
 

@@ -71,6 +71,7 @@ mod tests {
             node_name: node.into(),
             max_attempts: 3,
             start_node: None,
+            access: Default::default(),
         }
     }
 

@@ -9,13 +9,14 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::access;
 use crate::backend::{Backend, Delivered, Reader};
 use crate::config::{Settings, Target};
 use crate::error::Result;
 use crate::held::{HeldCalls, Released};
 use crate::keys::FunctionKey;
 use crate::params;
-use crate::protocol::{now_ms, Args, Call, CallContext, FunctionDef, Reply, PROTOCOL_VERSION};
+use crate::protocol::{now_ms, Args, Call, CallContext, Caller, FunctionDef, Reply, PROTOCOL_VERSION};
 
 /// Calls read per round trip.
 const READ_COUNT: usize = 64;
@@ -31,6 +32,8 @@ pub struct IncomingCall {
     pub context: CallContext,
     pub items: Vec<Args>,
     pub attempt: u32,
+    /// Who sent it, kept for when the call goes back to its stream or to the dead letters.
+    pub caller: Option<Caller>,
 }
 
 /// Why a served function stops.
@@ -224,6 +227,7 @@ fn to_call(call: &IncomingCall) -> Call {
         deadline: call.context.deadline,
         reply_to: call.context.reply_to.clone(),
         parent: call.context.parent.clone(),
+        caller: call.caller.clone(),
     }
 }
 
@@ -395,7 +399,8 @@ impl Consuming {
         }
         // The definition may have changed while the call waited: this consumer's own
         // definition decides, and adds the defaults of parameters the caller did not know.
-        let items = match params::validate(&self.def, call.items) {
+        let Call { items, caller, .. } = call;
+        let items = match access::admit(&self.def, caller.as_ref(), items) {
             Ok(items) => items,
             Err(wrong) => {
                 let reason = format!("the function changed while the call waited. {wrong}");
@@ -403,7 +408,7 @@ impl Consuming {
                 return None;
             }
         };
-        let incoming = IncomingCall { context, items, attempt: entry.attempt };
+        let incoming = IncomingCall { context, items, attempt: entry.attempt, caller };
         self.held.hold(&self.consumer, incoming.clone());
         tokio::select! {
             sent = self.handoff.send(incoming) => match sent {

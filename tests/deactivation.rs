@@ -47,6 +47,7 @@ fn def() -> FunctionDef {
         node_name: "greet".into(),
         max_attempts: 1,
         start_node: None,
+        access: Default::default(),
     }
 }
 

@@ -36,6 +36,7 @@ fn greet(parameters: Vec<Param>) -> FunctionDef {
         node_name: "greet".into(),
         max_attempts: 1,
         start_node: None,
+        access: Default::default(),
     }
 }
 

@@ -55,6 +55,7 @@ fn def(name: &str, max_attempts: u32) -> FunctionDef {
         node_name: name.into(),
         max_attempts,
         start_node: None,
+        access: Default::default(),
     }
 }
 

@@ -33,6 +33,7 @@ fn echo() -> FunctionDef {
         node_name: "echo".into(),
         max_attempts: 1,
         start_node: None,
+        access: Default::default(),
     }
 }
 

@@ -36,6 +36,7 @@ fn def(name: &str) -> FunctionDef {
         node_name: name.into(),
         max_attempts: 1,
         start_node: None,
+        access: Default::default(),
     }
 }
 

@@ -61,6 +61,7 @@ fn def(name: &str, max_attempts: u32) -> FunctionDef {
         node_name: name.into(),
         max_attempts,
         start_node: Some(json!({"name": name, "type": "n8n-nodes-functions.functionTrigger", "typeVersion": 1})),
+        access: Default::default(),
     }
 }
 

@@ -13,6 +13,7 @@ function info(partial: Partial<FunctionInfo> & Pick<FunctionInfo, 'name' | 'scop
 		nodeName: partial.name,
 		maxAttempts: 3,
 		live: true,
+		callerPolicy: 'workflowsFromSameOwner',
 		...partial,
 	};
 }

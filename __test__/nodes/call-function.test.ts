@@ -9,14 +9,15 @@ import { readCallContext } from '../../nodes/shared/call-context';
 import { itemContext } from './fixtures';
 import {
 	ADD_PARAMETERS,
+	CALLER,
 	GLOBAL,
-	type RunningFunction,
 	callFunction,
 	finish,
 	functions,
 	outcome,
 	returnFromFunction,
 	run,
+	type RunningFunction,
 	startFunction,
 	sums,
 	useBackend,
@@ -38,7 +39,7 @@ function expectDeadline(context: CallContext, timeoutMs: number, sentAfter: numb
 /** No call reached the function so far: a call sent now is the first it receives. */
 async function expectNoCallYet(add: RunningFunction): Promise<void> {
 	expect(add.emissions).toHaveLength(0);
-	const marker = functions().call({ scope: GLOBAL, name: 'add', items: [{ a: -1 }] });
+	const marker = functions().call({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: -1 }] });
 	const first = await add.emission(0);
 	expect(first.items.map((item) => item.json.a)).toEqual([-1]);
 	await returnFromFunction({ items: first.items });

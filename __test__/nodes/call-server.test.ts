@@ -7,7 +7,16 @@ import type { IRun } from 'n8n-workflow';
 import { CallServer, type CallSource } from '../../nodes/Function/call-server';
 import type { IncomingCall } from '../../nodes/shared/addon-types';
 import type { Served } from '../../nodes/shared/client';
-import { type Deferred, GLOBAL, createDeferredPromise, functions, outcome, run, useBackend } from './n8n-context';
+import {
+	CALLER,
+	GLOBAL,
+	createDeferredPromise,
+	type Deferred,
+	functions,
+	outcome,
+	run,
+	useBackend,
+} from './n8n-context';
 
 useBackend('memory');
 
@@ -71,7 +80,7 @@ async function setUp(options: SetUp = {}) {
 
 /** A call of "probe" tagged `tag`; its outcome, to look at later. */
 function call(tag: string, timeoutMs = 20_000) {
-	return outcome(functions().call({ scope: GLOBAL, name: 'probe', items: [{ tag }], timeoutMs }));
+	return outcome(functions().call({ caller: CALLER, scope: GLOBAL, name: 'probe', items: [{ tag }], timeoutMs }));
 }
 
 describe('the Function trigger call loop', () => {

@@ -32,6 +32,7 @@ function info(name: string, parameters: ParameterSpec[] = [], extra: Partial<Fun
 		nodeName: name,
 		maxAttempts: 1,
 		live: true,
+		callerPolicy: 'any',
 		...extra,
 	};
 }

@@ -5,13 +5,14 @@
 import { itemsOfCall } from '../../nodes/Function/items-of-call';
 import type { CallContext } from '../../nodes/shared/addon-types';
 import {
-	GLOBAL,
-	finish,
 	ADD_PARAMETERS,
+	CALLER,
+	GLOBAL,
+	RETURN_TYPE,
+	finish,
+	functions,
 	functionStep,
 	node,
-	RETURN_TYPE,
-	functions,
 	outcome,
 	returnFromFunction,
 	startFunction,
@@ -43,14 +44,14 @@ describe('the Function trigger', () => {
 
 		await add.close();
 		expect(await functions().describe(GLOBAL, 'add')).toMatchObject({ live: false });
-		const unserved = await outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 300 }));
+		const unserved = await outcome(functions().call({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 300 }));
 		expect(unserved).toMatchObject({ error: { message: expect.stringContaining('no running Function trigger took the call') } });
 		expect(add.emissions).toHaveLength(0);
 	});
 
 	it('starts one execution per call, each item carrying the call, and reports its end', async () => {
 		const add = await startFunction();
-		const call = outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1, b: 2 }, { a: 3 }], timeoutMs: 20_000 }));
+		const call = outcome(functions().call({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: 1, b: 2 }, { a: 3 }], timeoutMs: 20_000 }));
 		const emission = await add.emission();
 		const context = emission.items[0].json._functionCall as unknown as CallContext;
 		expect(context).toMatchObject({ function: '__global__/add', callId: expect.any(String), deadline: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
@@ -69,7 +70,7 @@ describe('the Function trigger', () => {
 		finish(emission);
 		expect(await call).toMatchObject({ error: { message: ENDED_WITHOUT_RETURN } });
 
-		const second = functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 5 }] });
+		const second = functions().call({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: 5 }] });
 		const next = await add.emission(1);
 		expect(next.items).toEqual([{ json: { a: 5, b: 1, _functionCall: expect.objectContaining({ function: '__global__/add' }) } }]);
 		expect((next.items[0].json._functionCall as unknown as CallContext).callId).not.toBe(context.callId);
@@ -85,7 +86,7 @@ describe('the Function trigger', () => {
 		// trigger still closed a heartbeat (2 s) later means the workflow was deactivated.
 		await new Promise((resolve) => setTimeout(resolve, 2300));
 		const started = Date.now();
-		const call = await outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20_000 }));
+		const call = await outcome(functions().call({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20_000 }));
 		expect(call).toMatchObject({
 			error: { message: "The global function 'add' is not active: its workflow 'Math' (id wfMath) was deactivated. Activate it and call again." },
 		});
@@ -115,7 +116,7 @@ describe('the Function trigger', () => {
 	it("in the editor's test run, serves the function for one call and hands its items on", async () => {
 		const test = functionStep({ mode: 'manual' });
 		await functions().describe(GLOBAL, 'add');
-		const call = outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20_000 }));
+		const call = outcome(functions().call({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20_000 }));
 		const items = await test.output;
 		expect(items).toEqual([{ json: { a: 1, b: 1, _functionCall: expect.objectContaining({ function: '__global__/add' }) } }]);
 		// The test serves one call only: later calls find no running trigger.
@@ -129,7 +130,7 @@ describe('the Function trigger', () => {
 	it("in the editor's test run, the run's Return from Function answers the call", async () => {
 		const test = functionStep({ mode: 'manual' });
 		await functions().describe(GLOBAL, 'add');
-		const call = functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 2 }], timeoutMs: 20_000 });
+		const call = functions().call({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: 2 }], timeoutMs: 20_000 });
 		const items = await test.output;
 		await returnFromFunction({ items, parameters: { respondWith: 'jsonValue', value: { tested: true } } });
 		await Promise.all(test.recorded.onFinish.map((handler) => handler()));
@@ -139,7 +140,7 @@ describe('the Function trigger', () => {
 	it('first in an execution of a call, claims the call and passes its items on, linked to the caller', async () => {
 		const add = await startFunction();
 		const parent = { executionId: 'exec7', workflowId: 'wfCaller' };
-		const call = functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 4 }], parent });
+		const call = functions().call({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: 4 }], parent });
 		const emission = await add.emission();
 		const step = functionStep({ items: emission.items });
 		expect(await step.output).toEqual(emission.items);
@@ -151,7 +152,7 @@ describe('the Function trigger', () => {
 
 	it('warns, in the function\'s execution, of a path that reaches no Return from Function', async () => {
 		const add = await startFunction();
-		const call = outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }] }));
+		const call = outcome(functions().call({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: 1 }] }));
 		const emission = await add.emission();
 		const check = node('Check', 'n8n-nodes-base.if');
 		const step = functionStep({
@@ -171,7 +172,7 @@ describe('the Function trigger', () => {
 
 	it('runs a call with the defaults of the workflow version that runs it, published after the call was checked', async () => {
 		const add = await startFunction();
-		const call = outcome(functions().call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }] }));
+		const call = outcome(functions().call({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: 1 }] }));
 		const emission = await add.emission();
 		const republished = {
 			...ADD_PARAMETERS,
@@ -195,7 +196,7 @@ describe('the Function trigger', () => {
 	it("runs nothing for a call its caller took back to run itself, and says so", async () => {
 		const add = await startFunction();
 		// The caller waits 100 ms for an execution to start its call, then runs it itself.
-		const outgoing = functions().begin({ scope: GLOBAL, name: 'add', items: [{ a: 6 }] }, { remoteLimit: 10, slot: 'exec1', takeBackAfterMs: 100 });
+		const outgoing = functions().begin({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: 6 }] }, { remoteLimit: 10, slot: 'exec1', takeBackAfterMs: 100 });
 		const taken = await outgoing.next();
 		expect(taken).toMatchObject({ done: false, workflowId: 'wfMath', startNode: expect.objectContaining({ name: 'add' }) });
 

@@ -92,7 +92,17 @@ export interface TriggerSetup {
 	engineType?: 'v1' | 'v2';
 	workflow?: Workflow;
 	nodeName?: string;
+	/** The workflow's settings besides its engine (its caller policy: callerPolicy, callerIds). */
+	settings?: Record<string, unknown>;
+	/** The project owning the workflow, as n8n puts it on the context (default PROJECT). */
+	projectId?: string;
 }
+
+/** The project every test workflow belongs to unless it says otherwise. */
+export const PROJECT = 'project-1';
+
+/** A workflow of that project calling through the client, as Call Function does. */
+export const CALLER = { workflowId: 'wfCaller', workflowName: 'Caller', projectId: PROJECT };
 
 /** The "add" function of workflow "Math": a (number, required), b (number, default 1). */
 export const ADD_PARAMETERS = {
@@ -121,7 +131,8 @@ export class RunningFunction {
 		const context = {
 			getNode: () => this.node,
 			getWorkflow: () => ({ ...workflow, active: true }),
-			getWorkflowSettings: () => ({ engineType: setup.engineType }),
+			getWorkflowSettings: () => ({ engineType: setup.engineType, ...setup.settings }),
+			additionalData: { projectId: setup.projectId ?? PROJECT },
 			getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
 			getMode: () => setup.mode ?? 'trigger',
 			getCredentials: async () => {
@@ -203,6 +214,8 @@ interface ExecuteSetup {
 	graph?: Record<string, INode[]>;
 	/** The nodes of the workflow version that runs (n8n's internal `this.workflow`). */
 	runningNodes?: INode[];
+	/** The project owning the workflow (default PROJECT). */
+	projectId?: string;
 }
 
 function executeContext(setup: ExecuteSetup): IExecuteFunctions {
@@ -212,6 +225,7 @@ function executeContext(setup: ExecuteSetup): IExecuteFunctions {
 		getInputData: () => setup.items,
 		getNode: () => setup.node,
 		getWorkflow: () => ({ ...workflow, active: true }),
+		getWorkflowSettings: () => ({}),
 		getNodeParameter: (name: string, index: number, fallback?: unknown) => {
 			const value = setup.parameters[name];
 			if (value === undefined) return fallback;
@@ -242,6 +256,7 @@ function executeContext(setup: ExecuteSetup): IExecuteFunctions {
 		onExecutionCancellation: (handler: () => unknown) => setup.recorded?.onCancel.push(handler),
 		onExecutionFinish: (handler: () => unknown) => setup.recorded?.onFinish.push(handler),
 		logger: silentLogger,
+		additionalData: { projectId: setup.projectId ?? PROJECT },
 		...(setup.runningNodes && { workflow: { getNode: (name: string) => setup.runningNodes?.find((n) => n.name === name) ?? null } }),
 	} as unknown as IExecuteFunctions;
 }
@@ -321,6 +336,8 @@ export interface CallSetup {
 	parameters?: Parameters;
 	workflow?: Workflow;
 	continueOnFail?: boolean;
+	/** The project owning the calling workflow (default PROJECT). */
+	projectId?: string;
 }
 
 /** Runs a Call Function node and resolves with its output. */

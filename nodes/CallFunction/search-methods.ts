@@ -6,6 +6,7 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
+import { callerIdentity } from '../shared/caller-identity';
 import { getFunctions } from '../shared/client';
 import { toNodeError } from '../shared/node-error';
 import { describeScope, resolveScope } from '../shared/scope';
@@ -43,7 +44,8 @@ export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: stri
 	try {
 		const functions = await getFunctions(this);
 		const current = { id: editedWorkflowId(this), name: editedWorkflowName(this) };
-		return { results: workflowChoices(await functions.list(), current, filter) };
+		const callable = await functions.list(undefined, await callerIdentity(this, current.id, current.name));
+		return { results: workflowChoices(callable, current, filter) };
 	} catch (error) {
 		throw toNodeError(this.getNode(), error);
 	}
@@ -54,8 +56,10 @@ export async function searchFunctions(this: ILoadOptionsFunctions, filter?: stri
 	if (!hasValue(workflowValue)) return { results: [] };
 	try {
 		const functions = await getFunctions(this);
-		const scope = resolveScope(workflowValue, editedWorkflowId(this));
-		return { results: functionChoices(await functions.list(scope), filter) };
+		const workflowId = editedWorkflowId(this);
+		const scope = resolveScope(workflowValue, workflowId);
+		const callable = await functions.list(scope, await callerIdentity(this, workflowId, editedWorkflowName(this)));
+		return { results: functionChoices(callable, filter) };
 	} catch (error) {
 		throw toNodeError(this.getNode(), error);
 	}

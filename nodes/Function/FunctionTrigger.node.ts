@@ -13,6 +13,7 @@ import type {
 import { getFunctions } from '../shared/client';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/node-error';
+import { accessOfWorkflow } from './caller-access';
 import { CallServer } from './call-server';
 import { listenForOneCall } from './editor-test';
 import { isProcessStopping, watchForShutdown } from './process-stopping';
@@ -72,6 +73,7 @@ export class FunctionTrigger implements INodeType {
 				workflowId: workflow.id,
 				workflowName: workflow.name,
 			});
+			definition.access = await accessOfWorkflow(this);
 			const functions = await getFunctions(this);
 			const served = await functions.serve(definition);
 			this.logger.debug(`Function "${served.key}" is served (${functions.backend}: ${functions.address})`, {

@@ -6,6 +6,7 @@ import type { IExecuteFunctions, INodeExecutionData, IRun } from 'n8n-workflow';
 import type { IncomingCall } from '../shared/addon-types';
 import type { Functions, Served } from '../shared/client';
 import { errorMessage } from '../shared/functions-error';
+import { accessOfWorkflow } from './caller-access';
 import { type ExecutionOutcome, outcomeOfRun } from './execution-outcome';
 import { itemsOfCall } from './items-of-call';
 import { readFunctionDefinition } from './read-definition';
@@ -38,6 +39,7 @@ export async function listenForOneCall(context: IExecuteFunctions, functions: Fu
 		workflowId: workflow.id,
 		workflowName: workflow.name,
 	});
+	definition.access = await accessOfWorkflow(context);
 	const served = await functions.serve(definition);
 	context.onExecutionCancellation(() => void served.close());
 	let call: IncomingCall | undefined;

@@ -5,6 +5,7 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { functionChoices } from '../CallFunction/choices';
 import { editedWorkflowId } from '../CallFunction/search-methods';
+import { callerIdentity } from '../shared/caller-identity';
 import { getFunctions } from '../shared/client';
 import { toNodeError } from '../shared/node-error';
 import { resolveScope } from '../shared/scope';
@@ -14,8 +15,10 @@ export async function getFunctionOptions(this: ILoadOptionsFunctions): Promise<I
 	const workflowValue = this.getCurrentNodeParameter('workflow', { extractValue: true });
 	if (typeof workflowValue !== 'string' || workflowValue.trim() === '') return [];
 	try {
-		const scope = resolveScope(workflowValue, editedWorkflowId(this));
-		return functionChoices(await functionsInScope(await getFunctions(this), scope)).map(({ name, value, description }) => ({
+		const workflowId = editedWorkflowId(this);
+		const scope = resolveScope(workflowValue, workflowId);
+		const caller = await callerIdentity(this, workflowId);
+		return functionChoices(await functionsInScope(await getFunctions(this), scope, caller)).map(({ name, value, description }) => ({
 			name,
 			value,
 			description,

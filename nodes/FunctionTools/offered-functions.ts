@@ -2,7 +2,7 @@
 // tools themselves, for the calls the agent makes, and for the editor's list to choose
 // from. Always read from the registry at that moment, never cached, so an agent sees a
 // function added, changed or renamed at its next step.
-import type { FunctionInfo } from '../shared/addon-types';
+import type { CallerIdentity, FunctionInfo } from '../shared/addon-types';
 import type { Functions } from '../shared/client';
 import type { FunctionSelectionMode } from './properties';
 
@@ -14,9 +14,9 @@ export interface FunctionSelection {
 	names: string[];
 }
 
-/** The functions of `scope` that callers may choose from, sorted by name. */
-export async function functionsInScope(functions: Functions, scope: string): Promise<FunctionInfo[]> {
-	const listed = await functions.list(scope);
+/** The functions of `scope` that `caller` may call, sorted by name. */
+export async function functionsInScope(functions: Functions, scope: string, caller: CallerIdentity | undefined): Promise<FunctionInfo[]> {
+	const listed = await functions.list(scope, caller);
 	return listed.sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -32,9 +32,13 @@ export function isChosen(selection: FunctionSelection, info: FunctionInfo): bool
 	}
 }
 
-/** The functions the selection chooses, active or not. */
-export async function chosenFunctions(functions: Functions, selection: FunctionSelection): Promise<FunctionInfo[]> {
-	return (await functionsInScope(functions, selection.scope)).filter((info) => isChosen(selection, info));
+/** The functions the selection chooses that `caller` may call, active or not. */
+export async function chosenFunctions(
+	functions: Functions,
+	selection: FunctionSelection,
+	caller: CallerIdentity | undefined,
+): Promise<FunctionInfo[]> {
+	return (await functionsInScope(functions, selection.scope, caller)).filter((info) => isChosen(selection, info));
 }
 
 /**
@@ -42,6 +46,10 @@ export async function chosenFunctions(functions: Functions, selection: FunctionS
  * trigger serves now. An inactive function is left out, since a call to it would only fail
  * (its workflow is not active).
  */
-export async function offeredFunctions(functions: Functions, selection: FunctionSelection): Promise<FunctionInfo[]> {
-	return (await chosenFunctions(functions, selection)).filter((info) => info.live);
+export async function offeredFunctions(
+	functions: Functions,
+	selection: FunctionSelection,
+	caller: CallerIdentity | undefined,
+): Promise<FunctionInfo[]> {
+	return (await chosenFunctions(functions, selection, caller)).filter((info) => info.live);
 }

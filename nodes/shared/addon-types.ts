@@ -2,9 +2,11 @@
 export type {
 	CallContext,
 	CallRequest,
+	CallerIdentity,
 	CallStep,
 	ClientOptions,
 	ExecutionRef,
+	FunctionAccess,
 	FunctionDefinition,
 	FunctionInfo,
 	FunctionsClient,

@@ -6,6 +6,7 @@ import { loadAddon } from './addon';
 import type {
 	CallContext,
 	CallRequest,
+	CallerIdentity,
 	AnswerKind,
 	CallStep,
 	ClientOptions,
@@ -110,8 +111,9 @@ export class Functions {
 		return (await withFunctionsErrors(this.raw.answerOf(context))) as AnswerKind | null;
 	}
 
-	async list(scope?: string): Promise<FunctionInfo[]> {
-		return await withFunctionsErrors(this.raw.list(scope));
+	/** With `caller`, only the functions whose caller policy lets it call them. */
+	async list(scope?: string, caller?: CallerIdentity): Promise<FunctionInfo[]> {
+		return await withFunctionsErrors(this.raw.list(scope, caller));
 	}
 
 	async describe(scope: string, name: string): Promise<FunctionInfo | null> {

@@ -8,6 +8,8 @@ const HELP: Record<FunctionsErrorCode, string> = {
 		'The function is known but no Function trigger is running for it. Activate the workflow named in the message (its Active/Publish toggle), or open it and click "Execute workflow" to serve a single call while testing.',
 	INVALID_ARGUMENTS:
 		"Give every required parameter a value of its declared type and leave out parameters the function does not declare. The parameters are declared in the function's Function trigger node.",
+	CALLER_NOT_ALLOWED:
+		'The function\'s workflow limits which workflows may call it, as n8n does for sub-workflows. Its owner can change "This workflow can be called by" in that workflow\'s Settings (then publish it again), or call it from a workflow it lets in.',
 	INVALID_DEFINITION:
 		"Fix the Function trigger's name and parameters: every parameter needs a unique name, and each default must fit the parameter's type.",
 	CALL_TIMEOUT:

@@ -12,12 +12,16 @@ use super::errors::IntoJs;
 use super::outgoing::OutgoingCall;
 use super::promises;
 use super::served::ServedFunction;
-use super::types::{CallContext, CallRequest, ClientOptions, ExecutionRef, FunctionDefinition, FunctionInfo, RunHere};
+use super::types::{
+    CallContext, CallRequest, CallerIdentity, ClientOptions, ExecutionRef, FunctionDefinition, FunctionInfo, RunHere,
+};
+use crate::access;
 use crate::backend::Start;
 use crate::call::{Policy, Request};
 use crate::config::{self, Target};
 use crate::engine::{self, Engine};
 use crate::error::Result;
+use crate::protocol::Caller;
 
 /// The engine's request for a JS one; a timeout given as a non-number counts as none.
 fn engine_request(request: CallRequest, policy: Option<Policy>) -> Result<Request> {
@@ -34,6 +38,7 @@ fn engine_request(request: CallRequest, policy: Option<Policy>) -> Result<Reques
         parent: request.parent.map(Into::into),
         scope_name: request.scope_name,
         policy,
+        caller: request.caller.map(Into::into),
     })
 }
 
@@ -149,10 +154,16 @@ impl FunctionsClient {
         }))
     }
 
-    /// Registered functions, of one scope or of all.
+    /// Registered functions, of one scope or of all; with `caller`, only those it may call.
     #[napi]
-    pub async fn list(&self, scope: Option<String>) -> napi::Result<Vec<FunctionInfo>> {
-        Ok(self.engine.list(scope.as_deref()).await.js()?.into_iter().map(FunctionInfo::from).collect())
+    pub async fn list(&self, scope: Option<String>, caller: Option<CallerIdentity>) -> napi::Result<Vec<FunctionInfo>> {
+        let caller: Option<Caller> = caller.map(Into::into);
+        let listed = self.engine.list(scope.as_deref()).await.js()?;
+        Ok(listed
+            .into_iter()
+            .filter(|info| caller.as_ref().is_none_or(|caller| access::allows(&info.def.access, Some(caller))))
+            .map(FunctionInfo::from)
+            .collect())
     }
 
     /// One registered function, or null.

@@ -58,6 +58,30 @@ pub struct FunctionDefinition {
     /// The Function node as n8n describes it (`this.getNode()`): a caller inside n8n puts it
     /// first in an execution it runs in its own process. Without it only triggers run calls.
     pub start_node: Option<Value>,
+    /// Who may call it; without it, any caller may.
+    pub access: Option<FunctionAccess>,
+}
+
+/// n8n's sub-workflow caller policy of the function's workflow ("This workflow can be
+/// called by"), checked as n8n checks it for Execute Workflow.
+#[napi(object)]
+pub struct FunctionAccess {
+    /// "any" | "none" | "workflowsFromSameOwner" | "workflowsFromAList"
+    pub policy: String,
+    /// The workflow ids "workflowsFromAList" lets in.
+    pub caller_ids: Option<Vec<String>>,
+    /// The project of the function's workflow.
+    pub project_id: String,
+    pub project_name: Option<String>,
+}
+
+/// The workflow making a call: what the function's caller policy is checked against.
+#[napi(object)]
+pub struct CallerIdentity {
+    pub workflow_id: String,
+    pub workflow_name: Option<String>,
+    /// The project of the caller's workflow.
+    pub project_id: String,
 }
 
 #[napi(object)]
@@ -75,6 +99,8 @@ pub struct FunctionInfo {
     pub live: bool,
     /// Epoch ms of the last heartbeat of a running trigger, if any was seen.
     pub last_seen: Option<f64>,
+    /// Its caller policy ("any" | "none" | "workflowsFromSameOwner" | "workflowsFromAList").
+    pub caller_policy: String,
 }
 
 /// Everything Return from Function needs to answer a call; travels as `item.json._functionCall`.
@@ -124,6 +150,9 @@ pub struct CallRequest {
     pub parent: Option<ExecutionRef>,
     /// The name of the workflow `scope` names, when the caller knows it (for messages).
     pub scope_name: Option<String>,
+    /// The workflow calling. Without it the call is from outside n8n, and only functions
+    /// whose caller policy is "any" take it.
+    pub caller: Option<CallerIdentity>,
 }
 
 /// When a caller runs a call in its own process instead of waiting for another to.
@@ -203,7 +232,35 @@ impl FunctionDefinition {
             node_name: self.node_name.unwrap_or_default(),
             max_attempts: self.max_attempts.unwrap_or(protocol::DEFAULT_MAX_ATTEMPTS),
             start_node: self.start_node.filter(|node| node.is_object()),
+            access: self.access.map(FunctionAccess::into_engine).transpose()?.unwrap_or_default(),
         })
+    }
+}
+
+impl FunctionAccess {
+    fn into_engine(self) -> Result<protocol::Access> {
+        let policy = protocol::CallerPolicy::parse(&self.policy).ok_or_else(|| {
+            EngineError::InvalidDefinition(format!(
+                "The caller policy '{}' is unknown: use any, none, workflowsFromSameOwner or workflowsFromAList.",
+                self.policy
+            ))
+        })?;
+        Ok(protocol::Access {
+            policy,
+            caller_ids: self.caller_ids.unwrap_or_default(),
+            project_id: self.project_id,
+            project_name: self.project_name.unwrap_or_default(),
+        })
+    }
+}
+
+impl From<CallerIdentity> for protocol::Caller {
+    fn from(c: CallerIdentity) -> Self {
+        Self {
+            workflow_id: c.workflow_id,
+            workflow_name: c.workflow_name.unwrap_or_default(),
+            project_id: c.project_id,
+        }
     }
 }
 
@@ -230,6 +287,7 @@ impl From<protocol::FunctionInfo> for FunctionInfo {
             workflow_name: def.workflow_name,
             node_name: def.node_name,
             max_attempts: def.max_attempts,
+            caller_policy: def.access.policy.name().to_string(),
             live: info.live,
             last_seen: info.last_seen.map(|s| s as f64),
         }

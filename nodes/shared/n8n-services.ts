@@ -1,0 +1,81 @@
+// n8n's own services, reached from a node running inside n8n, for what a node's context
+// does not carry: the project owning a workflow and n8n's configuration. Internal to n8n,
+// so feature-detected: outside n8n (unit tests, other hosts) every lookup is undefined.
+import { createRequire } from 'node:module';
+
+/** A project as n8n's ownership service gives it. */
+export interface N8nProject {
+	id: string;
+	name?: string;
+	/** "personal" or "team". */
+	type?: string;
+}
+
+interface Container {
+	get(service: unknown): unknown;
+}
+
+interface OwnershipService {
+	getWorkflowProjectCached(workflowId: string): Promise<{ id?: unknown; name?: unknown; type?: unknown } | null>;
+}
+
+/** n8n's service files load before any workflow runs; this one tells where n8n is. */
+const OWNERSHIP_SERVICE_FILE = /[\\/]n8n[\\/]dist[\\/]services[\\/]ownership\.service\.js$/;
+
+let fromN8n: NodeJS.Require | undefined;
+
+/** A require() that resolves modules as n8n's own code does, so it shares n8n's instances. */
+function n8nRequire(): NodeJS.Require | undefined {
+	if (!fromN8n) {
+		const file = Object.keys(require.cache).find((path) => OWNERSHIP_SERVICE_FILE.test(path));
+		if (file) fromN8n = createRequire(file);
+	}
+	return fromN8n;
+}
+
+function n8nService<T>(modulePath: string, exportName: string): T | undefined {
+	try {
+		const load = n8nRequire();
+		if (!load) return undefined;
+		const { Container } = load('@n8n/di') as { Container: Container };
+		const service = (load(modulePath) as Record<string, unknown>)[exportName];
+		return service ? (Container.get(service) as T) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The project owning a workflow, as n8n's sub-workflow policy check reads it. */
+async function owningProject(workflowId: string): Promise<N8nProject | undefined> {
+	const ownership = n8nService<OwnershipService>('./ownership.service.js', 'OwnershipService');
+	if (!ownership) return undefined;
+	try {
+		const project = await ownership.getWorkflowProjectCached(workflowId);
+		if (!project || typeof project.id !== 'string') return undefined;
+		return {
+			id: project.id,
+			name: typeof project.name === 'string' ? project.name : undefined,
+			type: typeof project.type === 'string' ? project.type : undefined,
+		};
+	} catch {
+		return undefined; // no such workflow yet (never saved)
+	}
+}
+
+/** n8n's N8N_WORKFLOW_CALLER_POLICY_DEFAULT_OPTION, as its configuration resolved it. */
+export function configuredCallerPolicyDefault(): string | undefined {
+	const config = n8nService<{ workflows?: { callerPolicyDefaultOption?: unknown } }>('@n8n/config', 'GlobalConfig');
+	const policy = config?.workflows?.callerPolicyDefaultOption;
+	return typeof policy === 'string' ? policy : undefined;
+}
+
+/**
+ * The project owning `workflowId`, where `context` runs (or edits) it: n8n's ownership
+ * service, else the project id n8n put on the context's additional data.
+ */
+export async function projectOfWorkflow(context: object, workflowId: string): Promise<N8nProject | undefined> {
+	const project = await owningProject(workflowId);
+	if (project) return project;
+	const projectId = (context as { additionalData?: { projectId?: unknown } }).additionalData?.projectId;
+	return typeof projectId === 'string' && projectId !== '' ? { id: projectId } : undefined;
+}
