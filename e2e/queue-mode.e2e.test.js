@@ -18,6 +18,7 @@ const {
 	changeLiveGreet,
 	addPunctuation,
 } = require('./scenarios/live-change');
+const { defineCallerPolicyScenarios } = require('./scenarios/caller-policy');
 
 const QUEUE_FILES = {
 	factorial: workflowFile('recursion-factorial.json'),
@@ -59,6 +60,7 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 	afterAll(() => n8n?.stop(), 90_000);
 
 	defineCoreScenarios(getN8n);
+	defineCallerPolicyScenarios(getN8n);
 
 	describe('6. concurrency', () => {
 		test('50 simultaneous webhook requests with distinct input: every response carries its own result', async () => {
