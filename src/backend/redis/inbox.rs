@@ -2,16 +2,21 @@
 //! waiting calls by id. One connection serves any number of calls in flight. The stored
 //! reply stays the source of truth: after a reconnect every waiting call looks its
 //! reply up, so a notification lost while disconnected loses nothing.
+//!
+//! On a Redis Cluster the channel is an ordinary one: PUBLISH reaches subscribers on every
+//! node, so the inbox listens on one node of the settings and moves to the next when that
+//! node goes away (docs/ARCHITECTURE.md says why not sharded Pub/Sub).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use redis::aio::{ConnectionManager, PubSub};
+use redis::aio::PubSub;
 use redis::{Client, RedisResult};
 use tokio::sync::oneshot;
 
+use super::connect::Shared;
 use crate::protocol::Reply;
 
 /// The callers waiting for one call: several when callers joined an idempotent call.
@@ -22,6 +27,9 @@ struct Waiter {
 
 type Waiters = Arc<Mutex<HashMap<String, Waiter>>>;
 
+/// Rounds of looking up replies after a reconnect (about 8 s with the backoff).
+const RECHECK_ROUNDS: usize = 12;
+
 pub struct Inbox {
     pub channel: String,
     waiters: Waiters,
@@ -29,10 +37,12 @@ pub struct Inbox {
 
 impl Inbox {
     /// Subscribes before returning, so no answer to a call sent afterwards is missed.
-    pub async fn open(client: Client, channel: String, shared: ConnectionManager) -> RedisResult<Self> {
-        let pubsub = subscribe(&client, &channel).await?;
+    /// `nodes`: where it may listen, in order of preference.
+    pub async fn open(nodes: Vec<Client>, channel: String, shared: Shared) -> RedisResult<Self> {
+        let mut node = 0;
+        let pubsub = subscribe(&nodes, &mut node, &channel).await?;
         let waiters = Waiters::default();
-        tokio::spawn(listen(client, channel.clone(), pubsub, waiters.clone(), shared));
+        tokio::spawn(listen(nodes, node, channel.clone(), pubsub, waiters.clone(), shared));
         Ok(Self { channel, waiters })
     }
 
@@ -58,14 +68,37 @@ fn lock(waiters: &Waiters) -> MutexGuard<'_, HashMap<String, Waiter>> {
     waiters.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-async fn subscribe(client: &Client, channel: &str) -> RedisResult<PubSub> {
-    let mut pubsub = client.get_async_pubsub().await?;
-    pubsub.subscribe(channel).await?;
-    Ok(pubsub)
+/// Subscribes on the first node that answers, starting at `nodes[*node]`; `node` is left
+/// at the one that did.
+async fn subscribe(nodes: &[Client], node: &mut usize, channel: &str) -> RedisResult<PubSub> {
+    let mut tries = nodes.len();
+    loop {
+        let attempt = async {
+            let mut pubsub = nodes[*node % nodes.len()].get_async_pubsub().await?;
+            pubsub.subscribe(channel).await?;
+            Ok(pubsub)
+        };
+        match attempt.await {
+            Ok(pubsub) => return Ok(pubsub),
+            Err(error) if tries <= 1 => return Err(error),
+            Err(_) => {
+                tries -= 1;
+                *node = (*node + 1) % nodes.len();
+            }
+        }
+    }
 }
 
-/// Runs for the life of the process: hears answers, reconnects when the connection drops.
-async fn listen(client: Client, channel: String, mut pubsub: PubSub, waiters: Waiters, mut shared: ConnectionManager) {
+/// Runs for the life of the process: hears answers, reconnects when the connection drops
+/// (to the next node, on a cluster).
+async fn listen(
+    nodes: Vec<Client>,
+    mut node: usize,
+    channel: String,
+    mut pubsub: PubSub,
+    waiters: Waiters,
+    shared: Shared,
+) {
     loop {
         {
             let mut messages = pubsub.on_message();
@@ -76,14 +109,15 @@ async fn listen(client: Client, channel: String, mut pubsub: PubSub, waiters: Wa
             }
         }
         let mut delay = Duration::from_millis(50);
+        node += 1;
         pubsub = loop {
             tokio::time::sleep(delay).await;
-            match subscribe(&client, &channel).await {
+            match subscribe(&nodes, &mut node, &channel).await {
                 Ok(pubsub) => break pubsub,
                 Err(_) => delay = (delay * 2).min(Duration::from_secs(2)),
             }
         };
-        recheck(&waiters, &mut shared).await;
+        recheck(&waiters, &shared).await;
     }
 }
 
@@ -101,17 +135,36 @@ fn deliver(waiters: &Waiters, call_id: &str, reply: Reply) {
     }
 }
 
-/// Looks up the stored replies of every waiting call, for answers sent while deaf.
-async fn recheck(waiters: &Waiters, shared: &mut ConnectionManager) {
-    let waiting: Vec<(String, String)> =
+/// Looks up the stored replies of every waiting call, for answers sent while deaf. One GET
+/// per call (pipelined), since on a cluster the replies of different functions live on
+/// different nodes; a lookup that fails (a node still failing over) is tried again for a
+/// few seconds, after which the caller's deadline still finds the stored reply.
+async fn recheck(waiters: &Waiters, shared: &Shared) {
+    let mut waiting: Vec<(String, String)> =
         lock(waiters).iter().map(|(id, w)| (id.clone(), w.reply_key.clone())).collect();
-    for chunk in waiting.chunks(200) {
-        let keys: Vec<&str> = chunk.iter().map(|(_, key)| key.as_str()).collect();
-        let Ok(stored) = redis::cmd("MGET").arg(&keys).query_async::<Vec<Option<String>>>(shared).await else { return };
-        for ((call_id, _), json) in chunk.iter().zip(stored) {
-            if let Some(reply) = json.and_then(|j| serde_json::from_str(&j).ok()) {
-                deliver(waiters, call_id, reply);
+    let mut delay = Duration::from_millis(50);
+    for _ in 0..RECHECK_ROUNDS {
+        let mut failed = Vec::new();
+        for chunk in waiting.chunks(200) {
+            let lookups = chunk.iter().map(|(_, key)| async move {
+                redis::cmd("GET").arg(key).query_async::<Option<String>>(&mut shared.clone()).await
+            });
+            for (waiter, json) in chunk.iter().zip(futures_util::future::join_all(lookups).await) {
+                match json {
+                    Ok(json) => {
+                        if let Some(reply) = json.and_then(|j| serde_json::from_str(&j).ok()) {
+                            deliver(waiters, &waiter.0, reply);
+                        }
+                    }
+                    Err(_) => failed.push(waiter.clone()),
+                }
             }
         }
+        if failed.is_empty() {
+            return;
+        }
+        waiting = failed;
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(1));
     }
 }
