@@ -85,6 +85,16 @@ class LocalCluster {
 		return ports;
 	}
 
+	/** The keys matching `pattern` on every live primary. */
+	async keys(pattern) {
+		const keys = [];
+		for (const port of await this.livePorts()) {
+			if (!(await cli(port, 'role')).startsWith('master')) continue;
+			keys.push(...(await cli(port, '--scan', '--pattern', pattern)).split('\n').filter(Boolean));
+		}
+		return keys;
+	}
+
 	/** SIGKILL: the node dies at once, as in a crash. */
 	kill(port) {
 		process.kill(Number(fs.readFileSync(path.join(this.dir, String(port), 'redis.pid'), 'utf8')), 'SIGKILL');

@@ -62,8 +62,8 @@ test('functions on different primaries are served, listed and described', async 
 test('a primary killed while calls flow: its replica takes over, every call is answered or told why, none is lost', async () => {
 	const byPrimary = await namesOnEveryPrimary();
 	for (const name of byPrimary.values()) await serveIncrement(name);
-	// The caller hears its answers on one node: kill that one, so the failover also takes
-	// the notifications' connection away (the stored replies must make up for it).
+	// The caller listens for its answers on every node: kill a primary that carries one of
+	// those subscriptions as well as a function's slot, so the failover takes both away.
 	await client.call({ scope: GLOBAL, name: [...byPrimary.values()][0], items: [{ a: 0 }] });
 	const [listening] = await cluster.subscribedAt(`${keyPrefix}inbox:*`);
 	expect(byPrimary.has(listening)).toBe(true);

@@ -59,7 +59,10 @@ impl Servers {
         }
         let mut builder = ClusterClientBuilder::new(urls.to_vec())
             .connection_timeout(CONNECT_TIMEOUT)
-            .response_timeout(RESPONSE_TIMEOUT);
+            .response_timeout(RESPONSE_TIMEOUT)
+            // Commands leave one by one here (no batches across slots): Nagle's algorithm
+            // would hold each behind the acknowledgement of the one before.
+            .tcp_settings(redis::io::tcp::TcpSettings::default().set_nodelay(true));
         if let Some(ca_file) = ca_file.filter(|_| urls.iter().any(|u| u.starts_with("rediss:"))) {
             builder = builder.certs(redis::TlsCertificates { client_tls: None, root_cert: Some(read_ca(ca_file)?) });
         }

@@ -4,8 +4,10 @@
 //! reply up, so a notification lost while disconnected loses nothing.
 //!
 //! On a Redis Cluster the channel is an ordinary one: PUBLISH reaches subscribers on every
-//! node, so the inbox listens on one node of the settings and moves to the next when that
-//! node goes away (docs/ARCHITECTURE.md says why not sharded Pub/Sub).
+//! node, but through the cluster bus, which adds milliseconds. So the inbox listens on every
+//! node of the settings: the node that ran the answer delivers it at once, the others' copies
+//! are ignored, and a node that goes away costs nothing while the others listen
+//! (docs/ARCHITECTURE.md says why not sharded Pub/Sub).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -36,13 +38,17 @@ pub struct Inbox {
 }
 
 impl Inbox {
-    /// Subscribes before returning, so no answer to a call sent afterwards is missed.
-    /// `nodes`: where it may listen, in order of preference.
+    /// Subscribes before returning, on one node at least, so no answer to a call sent
+    /// afterwards is missed. `nodes`: where it listens, one listener per node.
     pub async fn open(nodes: Vec<Client>, channel: String, shared: Shared) -> RedisResult<Self> {
         let mut node = 0;
         let pubsub = subscribe(&nodes, &mut node, &channel).await?;
         let waiters = Waiters::default();
-        tokio::spawn(listen(nodes, node, channel.clone(), pubsub, waiters.clone(), shared));
+        for other in 1..nodes.len() {
+            let listener = listen(nodes.clone(), other, channel.clone(), None, waiters.clone(), shared.clone());
+            tokio::spawn(listener);
+        }
+        tokio::spawn(listen(nodes, node, channel.clone(), Some(pubsub), waiters.clone(), shared));
         Ok(Self { channel, waiters })
     }
 
@@ -90,41 +96,48 @@ async fn subscribe(nodes: &[Client], node: &mut usize, channel: &str) -> RedisRe
 }
 
 /// Runs for the life of the process: hears answers, reconnects when the connection drops
-/// (to the next node, on a cluster).
+/// (to the next node, on a cluster, when its own does not answer). Without `pubsub` it
+/// subscribes first.
 async fn listen(
     nodes: Vec<Client>,
     mut node: usize,
     channel: String,
-    mut pubsub: PubSub,
+    mut pubsub: Option<PubSub>,
     waiters: Waiters,
     shared: Shared,
 ) {
     loop {
-        {
+        if let Some(pubsub) = pubsub.as_mut() {
             let mut messages = pubsub.on_message();
             while let Some(message) = messages.next().await {
-                if let Some((call_id, reply)) = parse(message.get_payload_bytes()) {
-                    deliver(&waiters, call_id, reply);
-                }
+                hear(&waiters, message.get_payload_bytes());
             }
+            node += 1;
         }
         let mut delay = Duration::from_millis(50);
-        node += 1;
-        pubsub = loop {
+        pubsub = Some(loop {
             tokio::time::sleep(delay).await;
             match subscribe(&nodes, &mut node, &channel).await {
                 Ok(pubsub) => break pubsub,
                 Err(_) => delay = (delay * 2).min(Duration::from_secs(2)),
             }
-        };
+        });
         recheck(&waiters, &shared).await;
     }
 }
 
-fn parse(payload: &[u8]) -> Option<(&str, Reply)> {
-    let text = std::str::from_utf8(payload).ok()?;
-    let (call_id, json) = text.split_once(' ')?;
-    Some((call_id, serde_json::from_str(json).ok()?))
+/// "<callId> <reply json>": read only for a call still waiting (on a cluster every node
+/// delivers its copy).
+fn hear(waiters: &Waiters, payload: &[u8]) {
+    let Some((call_id, json)) = std::str::from_utf8(payload).ok().and_then(|text| text.split_once(' ')) else {
+        return;
+    };
+    if !lock(waiters).contains_key(call_id) {
+        return;
+    }
+    if let Ok(reply) = serde_json::from_str(json) {
+        deliver(waiters, call_id, reply);
+    }
 }
 
 fn deliver(waiters: &Waiters, call_id: &str, reply: Reply) {
