@@ -3,15 +3,19 @@
 // QUEUE_BULL_REDIS_CLUSTER_NODES, as a user configures it. One scenario: the basic call.
 'use strict';
 const { LocalCluster } = require('../scripts/local-cluster');
+const { cleanupRegistry } = require('./support/cleanup-registry');
 const { startN8nTopology } = require('./support/topology');
 const { FILES, activateAll } = require('./scenarios/core');
 
 describe('queue mode on Redis Cluster: main + 1 worker, QUEUE_BULL_REDIS_CLUSTER_NODES', () => {
 	let cluster;
 	let n8n;
+	let unregisterCleanup;
 
 	beforeAll(async () => {
 		cluster = await LocalCluster.start();
+		// Its nodes run as daemons: a run that ends on a signal must stop them too.
+		unregisterCleanup = cleanupRegistry().add(() => cluster.stopSync());
 		n8n = await startN8nTopology({
 			mode: 'queue',
 			workers: 1,
@@ -25,6 +29,7 @@ describe('queue mode on Redis Cluster: main + 1 worker, QUEUE_BULL_REDIS_CLUSTER
 
 	afterAll(async () => {
 		await n8n?.stop();
+		unregisterCleanup?.();
 		await cluster?.stop();
 	}, 90_000);
 

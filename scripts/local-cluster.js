@@ -1,7 +1,7 @@
 // A local six-node Redis Cluster (scripts/redis-cluster.sh) on free loopback ports, for the
 // tests, the e2e run and the benchmarks: start it, read its layout, kill a node, stop it.
 'use strict';
-const { execFile } = require('node:child_process');
+const { execFile, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -116,6 +116,11 @@ class LocalCluster {
 
 	async stop() {
 		await run(SCRIPT, ['stop', String(this.first), this.dir]);
+	}
+
+	/** The same, synchronously: for cleanups that run on a signal or at exit. */
+	stopSync() {
+		execFileSync(SCRIPT, ['stop', String(this.first), this.dir]);
 	}
 }
 

@@ -4,7 +4,7 @@
  * (scripts/redis-cluster.sh, six nodes on free loopback ports) and started here.
  */
 import { randomUUID } from 'node:crypto';
-import { addon, Client, consume, definition, GLOBAL, Served } from '../support/addon';
+import { addon, Client, consume, definition, errorOf, GLOBAL, Served } from '../support/addon';
 import { LocalCluster, startCluster } from '../support/cluster';
 
 let cluster: LocalCluster;
@@ -57,6 +57,19 @@ test('functions on different primaries are served, listed and described', async 
 	expect((await client.describe(GLOBAL, names[0]))?.name).toBe(names[0]);
 	expect(client.backend).toBe('redis');
 	expect(client.address).toContain('Redis Cluster');
+});
+
+test('a deactivated function on its own primary tells a waiting call at once (its script reaches the call\'s keys in that slot)', async () => {
+	const [name] = (await namesOnEveryPrimary()).values();
+	const function_ = await client.serve(definition(name));
+	const handed: unknown[] = [];
+	void consume(function_, (call) => void handed.push(call)); // its execution never starts
+	const waiting = errorOf(client.call({ scope: GLOBAL, name, items: [{ a: 1 }], timeoutMs: 20000 }));
+	while (handed.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+	await function_.close(true);
+	const told = await waiting;
+	expect(told.code).toBe('FUNCTION_INACTIVE');
+	expect(told.message).toContain('was deactivated. Activate it and call again.');
 });
 
 test('a primary killed while calls flow: its replica takes over, every call is answered or told why, none is lost', async () => {
