@@ -127,7 +127,6 @@ pub fn resolve(options: &Options, env: impl Fn(&str) -> Option<String>) -> Resul
             Some(_) => cluster_from_fields(
                 &Credential { database: None, ..fields },
                 "n8n's queue settings QUEUE_BULL_REDIS_CLUSTER_NODES",
-                true,
             )?,
             None => from_fields(&fields, "n8n's queue settings QUEUE_BULL_REDIS_*")?,
         }
@@ -223,13 +222,13 @@ fn shown_url(url: &str, source: &str) -> Result<String> {
 /// A host field with several comma-separated `host:port` names a cluster's nodes.
 fn from_fields(fields: &Credential, source: &str) -> Result<Target> {
     match &fields.host {
-        Some(hosts) if hosts.contains(',') => cluster_from_fields(fields, source, false),
+        Some(hosts) if hosts.contains(',') => cluster_from_fields(fields, source),
         _ => server_target(&field_url(fields, fields.host.as_deref(), fields.port), source),
     }
 }
 
 /// `hosts`: comma-separated `host[:port]` (a missing port is the field's, or 6379).
-fn cluster_from_fields(fields: &Credential, source: &str, n8n_cluster: bool) -> Result<Target> {
+fn cluster_from_fields(fields: &Credential, source: &str) -> Result<Target> {
     if fields.database.is_some_and(|db| db != 0) {
         return Err(EngineError::InvalidOptions(format!(
             "{source} names Redis Cluster nodes with database {}, but a cluster has only database 0: set the database to 0.",
@@ -248,8 +247,9 @@ fn cluster_from_fields(fields: &Credential, source: &str, n8n_cluster: bool) -> 
         urls.push(field_url(fields, Some(host.trim_start_matches('[').trim_end_matches(']')), port));
     }
     if urls.is_empty() {
-        let what = if n8n_cluster { "is empty" } else { "names no cluster node" };
-        return Err(EngineError::InvalidOptions(format!("{source} {what}: write the nodes as host:port,host:port.")));
+        return Err(EngineError::InvalidOptions(format!(
+            "{source} names no cluster node: write the nodes as host:port,host:port."
+        )));
     }
     let shown = urls.iter().map(|url| shown_url(url, source)).collect::<Result<Vec<_>>>()?;
     cluster_target(urls, &shown, source)

@@ -109,8 +109,8 @@ impl RedisBackend {
 
     async fn inbox_raw(&self) -> RedisResult<&Inbox> {
         let shared = self.shared_raw().await?;
-        let nodes = self.servers.seeds().to_vec();
-        self.inbox.get_or_try_init(|| Inbox::open(nodes, self.keys.inbox(&self.client_id), shared)).await
+        let nodes = || self.servers.seeds().to_vec();
+        self.inbox.get_or_try_init(|| Inbox::open(nodes(), self.keys.inbox(&self.client_id), shared)).await
     }
 
     async fn inbox(&self) -> Result<&Inbox> {

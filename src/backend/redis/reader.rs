@@ -63,6 +63,34 @@ impl RedisReader {
         self.next_seed += 1;
     }
 
+    /// One blocking read on `connection`; cancelling unblocks it and takes what it returns.
+    async fn read_on(
+        &self,
+        mut connection: MultiplexedConnection,
+        client_id: i64,
+        count: usize,
+        cancel: &CancellationToken,
+    ) -> redis::RedisResult<Option<StreamReadReply>> {
+        let mut command = redis::cmd("XREADGROUP");
+        command
+            .arg("GROUP")
+            .arg(GROUP)
+            .arg(&self.consumer)
+            .arg("COUNT")
+            .arg(count)
+            .arg("BLOCK")
+            .arg(BLOCK.as_millis() as u64)
+            .arg("STREAMS")
+            .arg(&self.stream)
+            .arg(">");
+        let read = command.query_async::<Option<StreamReadReply>>(&mut connection);
+        tokio::pin!(read);
+        tokio::select! {
+            result = &mut read => result,
+            _ = cancel.cancelled() => self.cancel(client_id, &mut read).await,
+        }
+    }
+
     /// Unblocks the read on the node it waits on.
     async fn cancel(
         &self,
@@ -129,35 +157,6 @@ impl Reader for RedisReader {
                 self.next_node();
             }
             return Err(connect::engine_error(error, &self.address));
-        }
-    }
-}
-
-impl RedisReader {
-    async fn read_on(
-        &self,
-        mut connection: MultiplexedConnection,
-        client_id: i64,
-        count: usize,
-        cancel: &CancellationToken,
-    ) -> redis::RedisResult<Option<StreamReadReply>> {
-        let mut command = redis::cmd("XREADGROUP");
-        command
-            .arg("GROUP")
-            .arg(GROUP)
-            .arg(&self.consumer)
-            .arg("COUNT")
-            .arg(count)
-            .arg("BLOCK")
-            .arg(BLOCK.as_millis() as u64)
-            .arg("STREAMS")
-            .arg(&self.stream)
-            .arg(">");
-        let read = command.query_async::<Option<StreamReadReply>>(&mut connection);
-        tokio::pin!(read);
-        tokio::select! {
-            result = &mut read => result,
-            _ = cancel.cancelled() => self.cancel(client_id, &mut read).await,
         }
     }
 }
