@@ -59,6 +59,14 @@ test('functions on different primaries are served, listed and described', async 
 	expect(client.address).toContain('Redis Cluster');
 });
 
+test("a Functions Redis credential whose Host lists the cluster's nodes reaches the cluster", async () => {
+	await serveIncrement('viaUrl');
+	const host = cluster.ports.map((port) => `127.0.0.1:${port}`).join(',');
+	const viaCredential = new addon.FunctionsClient({ credential: { host }, keyPrefix });
+	expect(viaCredential.address).toContain('Redis Cluster');
+	expect(await viaCredential.call({ scope: GLOBAL, name: 'viaUrl', items: [{ a: 41 }] })).toBe(42);
+});
+
 test('a deactivated function on its own primary tells a waiting call at once (its script reaches the call\'s keys in that slot)', async () => {
 	const [name] = (await namesOnEveryPrimary()).values();
 	const function_ = await client.serve(definition(name));
