@@ -154,7 +154,7 @@ export interface CallStep {
 }
 
 export interface ClientOptions {
-  /** redis:// or rediss:// URL; wins over everything else. */
+  /** redis:// or rediss:// URL; several, comma-separated, name the nodes of a Redis Cluster. Wins over everything else. */
   url?: string
   /** Connection fields of the "Functions Redis" credential; used when `url` is absent. */
   credential?: RedisCredential

@@ -25,6 +25,7 @@ export class FunctionsRedisApi implements ICredentialType {
 			name: 'host',
 			type: 'string',
 			default: 'localhost',
+			description: 'For a Redis Cluster, its nodes: host:port,host:port (a node without a port gets the Port below)',
 		},
 		{
 			displayName: 'Port',

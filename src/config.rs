@@ -1,7 +1,8 @@
 //! Where the connection comes from and the defaults. Order: an explicit URL option, the
 //! "Functions Redis" credential, N8N_FUNCTIONS_REDIS_URL, n8n's own queue-mode Redis
-//! (EXECUTIONS_MODE=queue with QUEUE_BULL_REDIS_*), and otherwise the in-process memory
-//! backend (n8n's regular mode runs everything in one process).
+//! (EXECUTIONS_MODE=queue with QUEUE_BULL_REDIS_*, or QUEUE_BULL_REDIS_CLUSTER_NODES for Redis
+//! Cluster), and otherwise the in-process memory backend (n8n's regular mode runs everything
+//! in one process). A URL list or a credential's host list names the nodes of a cluster.
 
 use std::time::Duration;
 
@@ -35,9 +36,12 @@ pub struct Options {
 pub enum Target {
     Memory,
     Redis {
-        /// The URL to connect with, secrets included: never shown.
-        url: String,
-        /// The URL without password, and the setting that chose it.
+        /// The URLs to connect with, secrets included: never shown. One server, or the
+        /// nodes a cluster client starts from (it learns the others from them).
+        urls: Vec<String>,
+        /// Redis Cluster: keys spread over its primaries by hash slot.
+        cluster: bool,
+        /// The URLs without password, and the setting that chose them.
         display: String,
     },
 }
@@ -86,7 +90,7 @@ impl Settings {
     pub fn engine_id(&self) -> String {
         match &self.target {
             Target::Memory => format!("memory|{}", self.key_prefix),
-            Target::Redis { url, display } => format!("{url}|{display}|{}", self.key_prefix),
+            Target::Redis { urls, display, .. } => format!("{}|{display}|{}", urls.join(","), self.key_prefix),
         }
     }
 }
@@ -94,18 +98,12 @@ impl Settings {
 pub fn resolve(options: &Options, env: impl Fn(&str) -> Option<String>) -> Result<Settings> {
     let env = |name: &str| env(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let target = if let Some(url) = options.url.as_deref().filter(|u| !u.trim().is_empty()) {
-        redis_target(url.trim(), "the url option")?
+        url_target(url.trim(), "the url option")?
     } else if let Some(credential) = &options.credential {
         from_fields(credential, "the Functions Redis credential")?
     } else if let Some(url) = env("N8N_FUNCTIONS_REDIS_URL") {
-        redis_target(&url, "N8N_FUNCTIONS_REDIS_URL")?
+        url_target(&url, "N8N_FUNCTIONS_REDIS_URL")?
     } else if env("EXECUTIONS_MODE").as_deref() == Some("queue") {
-        if env("QUEUE_BULL_REDIS_CLUSTER_NODES").is_some() {
-            // Never quietly another Redis than the one n8n's queue runs on.
-            return Err(EngineError::InvalidOptions(
-                "n8n's queue runs on Redis Cluster (QUEUE_BULL_REDIS_CLUSTER_NODES), which n8n-nodes-functions does not support yet. Set N8N_FUNCTIONS_REDIS_URL on every n8n process to a single Redis server (not a cluster node) for function calls.".into(),
-            ));
-        }
         let port = match env("QUEUE_BULL_REDIS_PORT") {
             Some(text) => Some(number(&text, "QUEUE_BULL_REDIS_PORT")?),
             None => None,
@@ -114,15 +112,24 @@ pub fn resolve(options: &Options, env: impl Fn(&str) -> Option<String>) -> Resul
             Some(text) => Some(number(&text, "QUEUE_BULL_REDIS_DB")?),
             None => None,
         };
+        let cluster_nodes = env("QUEUE_BULL_REDIS_CLUSTER_NODES");
         let fields = Credential {
-            host: env("QUEUE_BULL_REDIS_HOST"),
+            // n8n's queue runs on the cluster whenever it names nodes, whatever HOST says.
+            host: cluster_nodes.clone().or_else(|| env("QUEUE_BULL_REDIS_HOST")),
             port,
             database,
             user: env("QUEUE_BULL_REDIS_USERNAME"),
             password: env("QUEUE_BULL_REDIS_PASSWORD"),
             tls: env("QUEUE_BULL_REDIS_TLS").map(|v| v == "true"),
         };
-        from_fields(&fields, "n8n's queue settings QUEUE_BULL_REDIS_*")?
+        match cluster_nodes {
+            // A cluster has only database 0: n8n ignores QUEUE_BULL_REDIS_DB there, and so do we.
+            Some(_) => cluster_from_fields(
+                &Credential { database: None, ..fields },
+                "n8n's queue settings QUEUE_BULL_REDIS_CLUSTER_NODES",
+            )?,
+            None => from_fields(&fields, "n8n's queue settings QUEUE_BULL_REDIS_*")?,
+        }
     } else {
         Target::Memory
     };
@@ -174,24 +181,85 @@ fn number<T: std::str::FromStr>(text: &str, name: &str) -> Result<T> {
     })
 }
 
-fn redis_target(url: &str, source: &str) -> Result<Target> {
+/// One URL names a server; several, comma-separated, name nodes of one Redis Cluster.
+fn url_target(text: &str, source: &str) -> Result<Target> {
+    let urls: Vec<&str> = text.split(',').map(str::trim).filter(|u| !u.is_empty()).collect();
+    if urls.len() < 2 {
+        return server_target(text, source);
+    }
+    let shown = urls.iter().map(|url| shown_url(url, source)).collect::<Result<Vec<_>>>()?;
+    cluster_target(urls.iter().map(|u| u.to_string()).collect(), &shown, source)
+}
+
+fn server_target(url: &str, source: &str) -> Result<Target> {
+    let shown = shown_url(url, source)?;
+    Ok(Target::Redis { urls: vec![url.to_string()], cluster: false, display: format!("{shown} (from {source})") })
+}
+
+fn cluster_target(urls: Vec<String>, shown: &[String], source: &str) -> Result<Target> {
+    if urls.iter().any(|url| redis::parse_redis_url(url).is_some_and(|u| !matches!(u.path(), "" | "/" | "/0"))) {
+        return Err(EngineError::InvalidOptions(format!(
+            "{source} names Redis Cluster nodes with a database number, but a cluster has only database 0: remove the /<db> part."
+        )));
+    }
+    Ok(Target::Redis { urls, cluster: true, display: format!("Redis Cluster {} (from {source})", shown.join(",")) })
+}
+
+/// The URL as messages show it: checked, its password hidden.
+fn shown_url(url: &str, source: &str) -> Result<String> {
     let parsed = redis::parse_redis_url(url).filter(|u| matches!(u.scheme(), "redis" | "rediss"));
     let Some(mut shown) = parsed else {
         return Err(EngineError::InvalidOptions(format!(
-            "{source} is not a Redis URL: write it as redis://[user:password@]host:port/db (rediss:// for TLS)."
+            "{source} is not a Redis URL: write it as redis://[user:password@]host:port/db (rediss:// for TLS), or as a comma-separated list of such URLs for the nodes of a Redis Cluster."
         )));
     };
     if shown.password().is_some() {
         let _ = shown.set_password(Some("***"));
     }
-    Ok(Target::Redis { url: url.to_string(), display: format!("{shown} (from {source})") })
+    Ok(shown.to_string())
 }
 
+/// A host field with several comma-separated `host:port` names a cluster's nodes.
 fn from_fields(fields: &Credential, source: &str) -> Result<Target> {
+    match &fields.host {
+        Some(hosts) if hosts.contains(',') => cluster_from_fields(fields, source),
+        _ => server_target(&field_url(fields, fields.host.as_deref(), fields.port), source),
+    }
+}
+
+/// `hosts`: comma-separated `host[:port]` (a missing port is the field's, or 6379).
+fn cluster_from_fields(fields: &Credential, source: &str) -> Result<Target> {
+    if fields.database.is_some_and(|db| db != 0) {
+        return Err(EngineError::InvalidOptions(format!(
+            "{source} names Redis Cluster nodes with database {}, but a cluster has only database 0: set the database to 0.",
+            fields.database.unwrap_or_default()
+        )));
+    }
+    let hosts = fields.host.as_deref().unwrap_or_default();
+    let mut urls = Vec::new();
+    for node in hosts.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let (host, port) = match node.rsplit_once(':').filter(|(host, _)| !host.ends_with(':')) {
+            Some((host, port)) => {
+                (host, Some(number::<u32>(port, &format!("The port of cluster node '{node}' in {source}"))?))
+            }
+            None => (node, fields.port),
+        };
+        urls.push(field_url(fields, Some(host.trim_start_matches('[').trim_end_matches(']')), port));
+    }
+    if urls.is_empty() {
+        return Err(EngineError::InvalidOptions(format!(
+            "{source} names no cluster node: write the nodes as host:port,host:port."
+        )));
+    }
+    let shown = urls.iter().map(|url| shown_url(url, source)).collect::<Result<Vec<_>>>()?;
+    cluster_target(urls, &shown, source)
+}
+
+fn field_url(fields: &Credential, host: Option<&str>, port: Option<u32>) -> String {
     let scheme = if fields.tls.unwrap_or(false) { "rediss" } else { "redis" };
-    let host = fields.host.clone().filter(|h| !h.trim().is_empty()).unwrap_or_else(|| "localhost".into());
+    let host = host.map(str::trim).filter(|h| !h.is_empty()).unwrap_or("localhost").to_string();
     let host = if host.contains(':') && !host.starts_with('[') { format!("[{host}]") } else { host };
-    let port = fields.port.unwrap_or(6379);
+    let port = port.unwrap_or(6379);
     let database = fields.database.unwrap_or(0);
     let user = fields.user.as_deref().unwrap_or("");
     let auth = match fields.password.as_deref().filter(|p| !p.is_empty()) {
@@ -199,7 +267,7 @@ fn from_fields(fields: &Credential, source: &str) -> Result<Target> {
         None if !user.is_empty() => format!("{}@", encode(user)),
         None => String::new(),
     };
-    redis_target(&format!("{scheme}://{auth}{host}:{port}/{database}"), source)
+    format!("{scheme}://{auth}{host}:{port}/{database}")
 }
 
 /// Percent-encodes a URL user-info part so any password survives the URL.
@@ -252,8 +320,8 @@ mod tests {
             ],
         )
         .unwrap();
-        let Target::Redis { url, display } = &settings.target else { panic!("expected redis") };
-        assert_eq!(url, "redis://:p%40ss%3Aword@cache:6379/2");
+        let Target::Redis { urls, display, cluster } = &settings.target else { panic!("expected redis") };
+        assert_eq!((urls.as_slice(), *cluster), (&["redis://:p%40ss%3Aword@cache:6379/2".to_string()][..], false));
         assert!(!display.contains("p%40ss"), "{display}");
         assert!(display.contains("QUEUE_BULL_REDIS_*"), "{display}");
     }
@@ -283,13 +351,44 @@ mod tests {
     }
 
     #[test]
-    fn a_queue_on_redis_cluster_is_refused_naming_the_setting_unless_a_url_is_given() {
-        let cluster = [("EXECUTIONS_MODE", "queue"), ("QUEUE_BULL_REDIS_CLUSTER_NODES", "10.0.0.1:7000,10.0.0.2:7000")];
-        let error = resolve_with(Options::default(), &cluster).unwrap_err().to_string();
-        assert!(error.contains("QUEUE_BULL_REDIS_CLUSTER_NODES"), "{error}");
-        assert!(error.contains("Set N8N_FUNCTIONS_REDIS_URL"), "{error}");
+    fn a_queue_on_redis_cluster_connects_to_its_nodes_with_the_queue_credentials() {
+        let cluster = [
+            ("EXECUTIONS_MODE", "queue"),
+            ("QUEUE_BULL_REDIS_CLUSTER_NODES", "10.0.0.1:7000, 10.0.0.2:7001"),
+            ("QUEUE_BULL_REDIS_HOST", "ignored"),
+            ("QUEUE_BULL_REDIS_USERNAME", "app"),
+            ("QUEUE_BULL_REDIS_PASSWORD", "secret"),
+            ("QUEUE_BULL_REDIS_TLS", "true"),
+            ("QUEUE_BULL_REDIS_DB", "3"),
+        ];
+        let settings = resolve_with(Options::default(), &cluster).unwrap();
+        let Target::Redis { urls, cluster: true, display } = &settings.target else { panic!("expected a cluster") };
+        assert_eq!(urls, &["rediss://app:secret@10.0.0.1:7000/0", "rediss://app:secret@10.0.0.2:7001/0"]);
+        assert!(!display.contains("secret"), "{display}");
+        assert!(display.contains("QUEUE_BULL_REDIS_CLUSTER_NODES"), "{display}");
         let with_url = [cluster[0], cluster[1], ("N8N_FUNCTIONS_REDIS_URL", "redis://functions:6379")];
         assert!(resolve_with(Options::default(), &with_url).unwrap().address().starts_with("redis://functions:6379"));
+    }
+
+    #[test]
+    fn a_url_list_or_a_credential_host_list_names_cluster_nodes() {
+        let from_urls =
+            resolve_with(Options { url: Some("redis://a:7000,redis://b:7000".into()), ..Default::default() }, &[])
+                .unwrap();
+        assert!(matches!(&from_urls.target, Target::Redis { urls, cluster: true, .. } if urls.len() == 2));
+        let credential = Credential { host: Some("a:7000,b".into()), port: Some(7005), ..Default::default() };
+        let from_credential =
+            resolve_with(Options { credential: Some(credential), ..Default::default() }, &[]).unwrap();
+        let Target::Redis { urls, cluster: true, .. } = &from_credential.target else { panic!("expected a cluster") };
+        assert_eq!(urls, &["redis://a:7000/0", "redis://b:7005/0"]);
+        let error =
+            resolve_with(Options { url: Some("redis://a:7000/2,redis://b:7000".into()), ..Default::default() }, &[])
+                .unwrap_err()
+                .to_string();
+        assert!(error.contains("only database 0"), "{error}");
+        let bad_port = [("EXECUTIONS_MODE", "queue"), ("QUEUE_BULL_REDIS_CLUSTER_NODES", "a:x")];
+        let error = resolve_with(Options::default(), &bad_port).unwrap_err().to_string();
+        assert!(error.contains("cluster node 'a:x'"), "{error}");
     }
 
     #[test]

@@ -1,12 +1,23 @@
 /**
- * The addon against the real Redis and against the memory backend: the same behaviour,
- * the same error texts. Redis at REDIS_URL (default redis://127.0.0.1:6379).
+ * The addon against the real Redis, a local Redis Cluster (six nodes, started here) and the
+ * memory backend: the same behaviour, the same error texts. Redis at REDIS_URL (default
+ * redis://127.0.0.1:6379).
  */
 import { Client, consume, definition, errorOf, freshClient, GLOBAL, Served } from '../support/addon';
+import { LocalCluster, startCluster } from '../support/cluster';
 
-describe.each(['redis', 'memory'] as const)('calls through the %s backend', (backend) => {
+describe.each(['redis', 'cluster', 'memory'] as const)('calls through the %s backend', (backend) => {
 	let client: Client;
+	let cluster: LocalCluster | undefined;
 	const served: Served[] = [];
+
+	beforeAll(async () => {
+		if (backend === 'cluster') cluster = await startCluster();
+	});
+
+	afterAll(async () => {
+		await cluster?.stop();
+	});
 
 	async function serve(def = definition('add'), handle = (c: Parameters<Parameters<typeof consume>[1]>[0]) => {
 		const { a, b } = c.items[0] as { a: number; b: number };
@@ -19,7 +30,7 @@ describe.each(['redis', 'memory'] as const)('calls through the %s backend', (bac
 	}
 
 	beforeEach(() => {
-		client = freshClient(backend);
+		client = cluster ? freshClient('redis', cluster.url) : freshClient(backend === 'cluster' ? 'redis' : backend);
 	});
 
 	afterEach(async () => {
@@ -125,7 +136,7 @@ describe.each(['redis', 'memory'] as const)('calls through the %s backend', (bac
 		});
 		const failure = await errorOf(client.call({ scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20000 }));
 		// Only Redis keeps dead letters; regular mode's memory does not mention them.
-		const where = backend === 'redis' ? '; the call was moved to the dead letters' : '';
+		const where = backend === 'memory' ? '' : '; the call was moved to the dead letters';
 		expect(failure.message).toBe(`Function 'add' failed: node 'Throw' failed: boom (it failed 2 times${where})`);
 		expect(attempts).toEqual([1, 2]);
 	});

@@ -53,7 +53,7 @@ test('an unreachable Redis is named in the error, without its password', async (
 
 test('settings that are not a Redis address are refused when the client is made', () => {
 	expect(() => new addon.FunctionsClient({ url: 'http://example' })).toThrow(
-		'INVALID_OPTIONS: the url option is not a Redis URL: write it as redis://[user:password@]host:port/db (rediss:// for TLS).',
+		'INVALID_OPTIONS: the url option is not a Redis URL: write it as redis://[user:password@]host:port/db (rediss:// for TLS), or as a comma-separated list of such URLs for the nodes of a Redis Cluster.',
 	);
 });
 

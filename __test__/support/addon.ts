@@ -11,10 +11,10 @@ export type Incoming = Awaited<ReturnType<Served['next']>>[number];
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** A fresh client of the given backend whose keys no other test sees. */
-export function freshClient(backend: 'memory' | 'redis'): Client {
+/** A fresh client of the given backend whose keys no other test sees; `url` overrides REDIS_URL (a cluster's node list). */
+export function freshClient(backend: 'memory' | 'redis', url = REDIS_URL): Client {
 	const keyPrefix = `test:${randomUUID().slice(0, 8)}:`;
-	return new addon.FunctionsClient(backend === 'redis' ? { url: REDIS_URL, keyPrefix } : { keyPrefix });
+	return new addon.FunctionsClient(backend === 'redis' ? { url, keyPrefix } : { keyPrefix });
 }
 
 export const GLOBAL = '__global__';

@@ -10,7 +10,7 @@ const { describeMachine, machineLine } = require('../support/machine');
 const { quick, redisUrl } = require('../support/options');
 const { mib, ms, rate, ratio, table, verdict } = require('../support/stats');
 
-const BENCHMARKS = ['latency', 'anatomy', 'throughput', 'commands', 'idle', 'memory', 'chasquimq'];
+const BENCHMARKS = ['latency', 'anatomy', 'throughput', 'commands', 'idle', 'memory', 'cluster', 'chasquimq'];
 
 /** Runs bench/core/<name>.js to its end; resolves with the result it reported. */
 function runToEnd(name) {
@@ -31,7 +31,7 @@ function runToEnd(name) {
 function summaryRows(results) {
 	const rows = [];
 	const add = (target, measured, met) => rows.push([target, measured, met === undefined ? '' : verdict(met)]);
-	const { latency, throughput, idle, memory, chasquimq } = results;
+	const { latency, throughput, idle, memory, cluster, chasquimq } = results;
 	if (latency?.systems?.addon) {
 		const addon = latency.systems.addon;
 		const ping = latency.floor.ping.p50;
@@ -57,6 +57,11 @@ function summaryRows(results) {
 		const m = memory.systems.addon;
 		add(`memory: serving ${memory.served} functions`, `${mib(m.serving.rssServing)} RSS (+${mib(m.serving.rssServing - m.serving.rssLoaded)} over the loaded addon)`);
 		add(`memory: ${memory.calls.toLocaleString('en-US')} concurrent calls`, `peak ${mib(m.calling.rssPeak)} RSS (+${mib(m.calling.rssPeak - m.calling.rssBefore)})`);
+	}
+	if (cluster) {
+		const [server, onCluster] = [cluster.systems.server, cluster.systems.cluster];
+		const best = (x) => Math.max(...cluster.levels.map((l) => x[l].perSecond));
+		add('Redis Cluster (3 primaries) vs one Redis', `${rate(best(onCluster))} vs ${rate(best(server))} calls/s; p50 ${ms(onCluster[1].latency.p50)} vs ${ms(server[1].latency.p50)}, p99 ${ms(onCluster[1].latency.p99)} vs ${ms(server[1].latency.p99)} (1 in flight)`);
 	}
 	if (chasquimq) {
 		const addon256 = throughput?.systems?.addon?.[256]?.perSecond;

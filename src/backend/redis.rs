@@ -1,5 +1,7 @@
 //! The Redis Streams backend (queue mode): a stream and a consumer group per function,
-//! one Lua script per step so each step is atomic, Pub/Sub only to save latency.
+//! one Lua script per step so each step is atomic, Pub/Sub only to save latency. Every key
+//! a script touches belongs to one function, so on a Redis Cluster each step runs on the
+//! node of that function's slot; reads across functions go to each function's node.
 
 mod batch;
 mod connect;
@@ -10,11 +12,11 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use redis::aio::ConnectionManager;
-use redis::{Client, FromRedisValue, RedisResult, Script, Value};
+use redis::{FromRedisValue, RedisResult, Value};
 use tokio::sync::OnceCell;
 
-use self::batch::{Batcher, ScriptCall};
+use self::batch::{Batcher, Lua, ScriptCall};
+use self::connect::{Servers, Shared};
 use self::inbox::Inbox;
 use self::reader::RedisReader;
 use super::{Backend, Beat, Delivered, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
@@ -31,31 +33,31 @@ const DEAD_LETTER_RETRY_MS: u64 = 5_000;
 const FORGET_CONSUMERS_AFTER_MS: u64 = 24 * 3600 * 1000;
 
 struct Scripts {
-    register: Script,
-    send: Script,
-    answer: Script,
-    give_up: Script,
-    beat: Script,
-    release: Script,
-    take_back: Script,
-    start: Script,
-    keep: Script,
-    deactivate: Script,
+    register: Lua,
+    send: Lua,
+    answer: Lua,
+    give_up: Lua,
+    beat: Lua,
+    release: Lua,
+    take_back: Lua,
+    start: Lua,
+    keep: Lua,
+    deactivate: Lua,
 }
 
 impl Scripts {
     fn new() -> Self {
         Self {
-            register: Script::new(include_str!("redis/scripts/register.lua")),
-            send: Script::new(include_str!("redis/scripts/send.lua")),
-            answer: Script::new(include_str!("redis/scripts/answer.lua")),
-            give_up: Script::new(include_str!("redis/scripts/give_up.lua")),
-            beat: Script::new(include_str!("redis/scripts/beat.lua")),
-            release: Script::new(include_str!("redis/scripts/release.lua")),
-            take_back: Script::new(include_str!("redis/scripts/take_back.lua")),
-            start: Script::new(include_str!("redis/scripts/start.lua")),
-            keep: Script::new(include_str!("redis/scripts/keep.lua")),
-            deactivate: Script::new(include_str!("redis/scripts/deactivate.lua")),
+            register: Lua::new(include_str!("redis/scripts/register.lua")),
+            send: Lua::new(include_str!("redis/scripts/send.lua")),
+            answer: Lua::new(include_str!("redis/scripts/answer.lua")),
+            give_up: Lua::new(include_str!("redis/scripts/give_up.lua")),
+            beat: Lua::new(include_str!("redis/scripts/beat.lua")),
+            release: Lua::new(include_str!("redis/scripts/release.lua")),
+            take_back: Lua::new(include_str!("redis/scripts/take_back.lua")),
+            start: Lua::new(include_str!("redis/scripts/start.lua")),
+            keep: Lua::new(include_str!("redis/scripts/keep.lua")),
+            deactivate: Lua::new(include_str!("redis/scripts/deactivate.lua")),
         }
     }
 }
@@ -63,10 +65,10 @@ impl Scripts {
 pub struct RedisBackend {
     settings: Settings,
     keys: Keys,
-    client: Client,
+    servers: Servers,
     address: String,
     client_id: String,
-    shared: OnceCell<ConnectionManager>,
+    shared: OnceCell<Shared>,
     batcher: OnceCell<Batcher>,
     inbox: OnceCell<Inbox>,
     scripts: Scripts,
@@ -75,14 +77,14 @@ pub struct RedisBackend {
 impl RedisBackend {
     /// No I/O: connections open on first use.
     pub fn new(settings: Settings) -> Result<Self> {
-        let Target::Redis { url, .. } = &settings.target else {
+        let Target::Redis { urls, cluster, .. } = &settings.target else {
             return Err(EngineError::Internal("RedisBackend needs a Redis target".into()));
         };
         let address = settings.address();
-        let client = connect::client(url, &address, settings.tls_ca_file.as_deref())?;
+        let servers = Servers::open(urls, *cluster, &address, settings.tls_ca_file.as_deref())?;
         Ok(Self {
             keys: Keys::new(&settings.key_prefix),
-            client,
+            servers,
             address,
             client_id: uuid::Uuid::new_v4().simple().to_string(),
             shared: OnceCell::new(),
@@ -97,17 +99,18 @@ impl RedisBackend {
         connect::engine_error(error, &self.address)
     }
 
-    async fn shared(&self) -> Result<ConnectionManager> {
+    async fn shared(&self) -> Result<Shared> {
         self.shared_raw().await.map_err(|e| self.error(e))
     }
 
-    async fn shared_raw(&self) -> RedisResult<ConnectionManager> {
-        self.shared.get_or_try_init(|| connect::shared(&self.client)).await.cloned()
+    async fn shared_raw(&self) -> RedisResult<Shared> {
+        self.shared.get_or_try_init(|| self.servers.shared()).await.cloned()
     }
 
     async fn inbox_raw(&self) -> RedisResult<&Inbox> {
         let shared = self.shared_raw().await?;
-        self.inbox.get_or_try_init(|| Inbox::open(self.client.clone(), self.keys.inbox(&self.client_id), shared)).await
+        let nodes = || self.servers.seeds().to_vec();
+        self.inbox.get_or_try_init(|| Inbox::open(nodes(), self.keys.inbox(&self.client_id), shared)).await
     }
 
     async fn inbox(&self) -> Result<&Inbox> {
@@ -188,18 +191,27 @@ impl RedisBackend {
         if keys.is_empty() {
             return Ok(());
         }
-        let mut pipe = redis::pipe();
+        // Each function's keys on its own node; on one server the batcher sends them in one write.
+        let mut commands = Vec::new();
         for key in keys {
-            pipe.cmd("HDEL").arg(self.keys.registry()).arg(key.as_string()).ignore();
-            pipe.cmd("DEL")
-                .arg(self.keys.definition(key))
-                .arg(self.keys.consumers(key))
-                .arg(self.keys.calls(key))
-                .arg(self.keys.dead_letters(key))
-                .ignore();
+            commands.push(redis::cmd("HDEL").arg(self.keys.registry()).arg(key.as_string()).clone());
+            commands.push(
+                redis::cmd("DEL")
+                    .arg(self.keys.definition(key))
+                    .arg(self.keys.consumers(key))
+                    .arg(self.keys.calls(key))
+                    .arg(self.keys.dead_letters(key))
+                    .clone(),
+            );
         }
-        let mut connection = self.shared().await?;
-        pipe.query_async::<()>(&mut connection).await.map_err(|e| self.error(e))
+        self.query_all::<i64>(commands).await.map(|_| ())
+    }
+
+    /// Independent commands, sent together, each to the node of its key.
+    async fn query_all<T: FromRedisValue>(&self, commands: Vec<redis::Cmd>) -> Result<Vec<T>> {
+        let batcher = self.batcher().await.map_err(|e| self.error(e))?;
+        let replies = futures_util::future::join_all(commands.into_iter().map(|command| batcher.query::<T>(command)));
+        replies.await.into_iter().collect::<RedisResult<Vec<T>>>().map_err(|e| self.error(e))
     }
 
     /// Definitions and newest heartbeats of many functions, in one pipelined round trip.
@@ -207,13 +219,13 @@ impl RedisBackend {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let mut pipe = redis::pipe();
+        let mut commands = Vec::with_capacity(keys.len() * 2);
         for key in keys {
-            pipe.cmd("HMGET").arg(self.keys.definition(key)).arg("json").arg("stoppedAt");
-            pipe.cmd("ZREVRANGE").arg(self.keys.consumers(key)).arg(0).arg(0).arg("WITHSCORES");
+            commands.push(redis::cmd("HMGET").arg(self.keys.definition(key)).arg("json").arg("stoppedAt").clone());
+            commands
+                .push(redis::cmd("ZREVRANGE").arg(self.keys.consumers(key)).arg(0).arg(0).arg("WITHSCORES").clone());
         }
-        let mut connection = self.shared().await?;
-        let replies: Vec<Value> = pipe.query_async(&mut connection).await.map_err(|e| self.error(e))?;
+        let replies: Vec<Value> = self.query_all(commands).await?;
         let mut out = Vec::with_capacity(keys.len());
         for pair in replies.chunks(2) {
             let (json, stopped_at): (Option<String>, Option<u64>) =
@@ -646,13 +658,12 @@ impl Backend for RedisBackend {
     }
 
     async fn reader(&self, key: &FunctionKey, consumer: &str) -> Result<Box<dyn Reader>> {
-        Ok(Box::new(RedisReader {
-            client: self.client.clone(),
-            shared: self.shared().await?,
-            stream: self.keys.calls(key),
-            consumer: consumer.to_string(),
-            address: self.address.clone(),
-            connection: None,
-        }))
+        Ok(Box::new(RedisReader::new(
+            self.servers.clone(),
+            self.shared().await?,
+            self.keys.calls(key),
+            consumer.to_string(),
+            self.address.clone(),
+        )))
     }
 }

@@ -13,7 +13,7 @@ use crate::serve;
 
 #[napi(object)]
 pub struct ClientOptions {
-    /// redis:// or rediss:// URL; wins over everything else.
+    /// redis:// or rediss:// URL; several, comma-separated, name the nodes of a Redis Cluster. Wins over everything else.
     pub url: Option<String>,
     /// Connection fields of the "Functions Redis" credential; used when `url` is absent.
     pub credential: Option<RedisCredential>,

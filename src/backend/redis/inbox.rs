@@ -2,16 +2,23 @@
 //! waiting calls by id. One connection serves any number of calls in flight. The stored
 //! reply stays the source of truth: after a reconnect every waiting call looks its
 //! reply up, so a notification lost while disconnected loses nothing.
+//!
+//! On a Redis Cluster the channel is an ordinary one: PUBLISH reaches subscribers on every
+//! node, but through the cluster bus, which adds milliseconds. So the inbox listens on every
+//! node of the settings: the node that ran the answer delivers it at once, the others' copies
+//! are ignored, and a node that goes away costs nothing while the others listen
+//! (docs/ARCHITECTURE.md says why not sharded Pub/Sub).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use redis::aio::{ConnectionManager, PubSub};
+use redis::aio::PubSub;
 use redis::{Client, RedisResult};
 use tokio::sync::oneshot;
 
+use super::connect::Shared;
 use crate::protocol::Reply;
 
 /// The callers waiting for one call: several when callers joined an idempotent call.
@@ -22,17 +29,26 @@ struct Waiter {
 
 type Waiters = Arc<Mutex<HashMap<String, Waiter>>>;
 
+/// Rounds of looking up replies after a reconnect (about 8 s with the backoff).
+const RECHECK_ROUNDS: usize = 12;
+
 pub struct Inbox {
     pub channel: String,
     waiters: Waiters,
 }
 
 impl Inbox {
-    /// Subscribes before returning, so no answer to a call sent afterwards is missed.
-    pub async fn open(client: Client, channel: String, shared: ConnectionManager) -> RedisResult<Self> {
-        let pubsub = subscribe(&client, &channel).await?;
+    /// Subscribes before returning, on one node at least, so no answer to a call sent
+    /// afterwards is missed. `nodes`: where it listens, one listener per node.
+    pub async fn open(nodes: Vec<Client>, channel: String, shared: Shared) -> RedisResult<Self> {
+        let mut node = 0;
+        let pubsub = subscribe(&nodes, &mut node, &channel).await?;
         let waiters = Waiters::default();
-        tokio::spawn(listen(client, channel.clone(), pubsub, waiters.clone(), shared));
+        for other in 1..nodes.len() {
+            let listener = listen(nodes.clone(), other, channel.clone(), None, waiters.clone(), shared.clone());
+            tokio::spawn(listener);
+        }
+        tokio::spawn(listen(nodes, node, channel.clone(), Some(pubsub), waiters.clone(), shared));
         Ok(Self { channel, waiters })
     }
 
@@ -58,39 +74,70 @@ fn lock(waiters: &Waiters) -> MutexGuard<'_, HashMap<String, Waiter>> {
     waiters.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-async fn subscribe(client: &Client, channel: &str) -> RedisResult<PubSub> {
-    let mut pubsub = client.get_async_pubsub().await?;
-    pubsub.subscribe(channel).await?;
-    Ok(pubsub)
-}
-
-/// Runs for the life of the process: hears answers, reconnects when the connection drops.
-async fn listen(client: Client, channel: String, mut pubsub: PubSub, waiters: Waiters, mut shared: ConnectionManager) {
+/// Subscribes on the first node that answers, starting at `nodes[*node]`; `node` is left
+/// at the one that did.
+async fn subscribe(nodes: &[Client], node: &mut usize, channel: &str) -> RedisResult<PubSub> {
+    let mut tries = nodes.len();
     loop {
-        {
-            let mut messages = pubsub.on_message();
-            while let Some(message) = messages.next().await {
-                if let Some((call_id, reply)) = parse(message.get_payload_bytes()) {
-                    deliver(&waiters, call_id, reply);
-                }
+        let attempt = async {
+            let mut pubsub = nodes[*node % nodes.len()].get_async_pubsub().await?;
+            pubsub.subscribe(channel).await?;
+            Ok(pubsub)
+        };
+        match attempt.await {
+            Ok(pubsub) => return Ok(pubsub),
+            Err(error) if tries <= 1 => return Err(error),
+            Err(_) => {
+                tries -= 1;
+                *node = (*node + 1) % nodes.len();
             }
         }
-        let mut delay = Duration::from_millis(50);
-        pubsub = loop {
-            tokio::time::sleep(delay).await;
-            match subscribe(&client, &channel).await {
-                Ok(pubsub) => break pubsub,
-                Err(_) => delay = (delay * 2).min(Duration::from_secs(2)),
-            }
-        };
-        recheck(&waiters, &mut shared).await;
     }
 }
 
-fn parse(payload: &[u8]) -> Option<(&str, Reply)> {
-    let text = std::str::from_utf8(payload).ok()?;
-    let (call_id, json) = text.split_once(' ')?;
-    Some((call_id, serde_json::from_str(json).ok()?))
+/// Runs for the life of the process: hears answers, reconnects when the connection drops
+/// (to the next node, on a cluster, when its own does not answer). Without `pubsub` it
+/// subscribes first.
+async fn listen(
+    nodes: Vec<Client>,
+    mut node: usize,
+    channel: String,
+    mut pubsub: Option<PubSub>,
+    waiters: Waiters,
+    shared: Shared,
+) {
+    loop {
+        if let Some(pubsub) = pubsub.as_mut() {
+            let mut messages = pubsub.on_message();
+            while let Some(message) = messages.next().await {
+                hear(&waiters, message.get_payload_bytes());
+            }
+            node += 1;
+        }
+        let mut delay = Duration::from_millis(50);
+        pubsub = Some(loop {
+            tokio::time::sleep(delay).await;
+            match subscribe(&nodes, &mut node, &channel).await {
+                Ok(pubsub) => break pubsub,
+                Err(_) => delay = (delay * 2).min(Duration::from_secs(2)),
+            }
+        });
+        recheck(&waiters, &shared).await;
+    }
+}
+
+/// "<callId> <reply json>": read only for a call still waiting (on a cluster every node
+/// delivers its copy).
+fn hear(waiters: &Waiters, payload: &[u8]) {
+    let Some((call_id, json)) = std::str::from_utf8(payload).ok().and_then(|text| text.split_once(' ')) else {
+        return;
+    };
+    if !lock(waiters).contains_key(call_id) {
+        return;
+    }
+    if let Ok(reply) = serde_json::from_str(json) {
+        deliver(waiters, call_id, reply);
+    }
 }
 
 fn deliver(waiters: &Waiters, call_id: &str, reply: Reply) {
@@ -101,17 +148,36 @@ fn deliver(waiters: &Waiters, call_id: &str, reply: Reply) {
     }
 }
 
-/// Looks up the stored replies of every waiting call, for answers sent while deaf.
-async fn recheck(waiters: &Waiters, shared: &mut ConnectionManager) {
-    let waiting: Vec<(String, String)> =
+/// Looks up the stored replies of every waiting call, for answers sent while deaf. One GET
+/// per call (pipelined), since on a cluster the replies of different functions live on
+/// different nodes; a lookup that fails (a node still failing over) is tried again for a
+/// few seconds, after which the caller's deadline still finds the stored reply.
+async fn recheck(waiters: &Waiters, shared: &Shared) {
+    let mut waiting: Vec<(String, String)> =
         lock(waiters).iter().map(|(id, w)| (id.clone(), w.reply_key.clone())).collect();
-    for chunk in waiting.chunks(200) {
-        let keys: Vec<&str> = chunk.iter().map(|(_, key)| key.as_str()).collect();
-        let Ok(stored) = redis::cmd("MGET").arg(&keys).query_async::<Vec<Option<String>>>(shared).await else { return };
-        for ((call_id, _), json) in chunk.iter().zip(stored) {
-            if let Some(reply) = json.and_then(|j| serde_json::from_str(&j).ok()) {
-                deliver(waiters, call_id, reply);
+    let mut delay = Duration::from_millis(50);
+    for _ in 0..RECHECK_ROUNDS {
+        let mut failed = Vec::new();
+        for chunk in waiting.chunks(200) {
+            let lookups = chunk.iter().map(|(_, key)| async move {
+                redis::cmd("GET").arg(key).query_async::<Option<String>>(&mut shared.clone()).await
+            });
+            for (waiter, json) in chunk.iter().zip(futures_util::future::join_all(lookups).await) {
+                match json {
+                    Ok(json) => {
+                        if let Some(reply) = json.and_then(|j| serde_json::from_str(&j).ok()) {
+                            deliver(waiters, &waiter.0, reply);
+                        }
+                    }
+                    Err(_) => failed.push(waiter.clone()),
+                }
             }
         }
+        if failed.is_empty() {
+            return;
+        }
+        waiting = failed;
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(1));
     }
 }
