@@ -116,6 +116,11 @@ impl Keys {
         format!("{}registry", self.prefix)
     }
 
+    /// Stream of the deployment's events (observe/): capped, read by watchers.
+    pub fn events(&self) -> String {
+        format!("{}events", self.prefix)
+    }
+
     /// Pub/Sub channel where one client process hears its replies.
     pub fn inbox(&self, client_id: &str) -> String {
         format!("{}inbox:{client_id}", self.prefix)

@@ -2,7 +2,7 @@
 //! one Lua script per step so each step is atomic, Pub/Sub only to save latency.
 
 mod batch;
-mod connect;
+pub(crate) mod connect;
 mod inbox;
 mod reader;
 

@@ -1,0 +1,150 @@
+//! The event feed on Redis: one capped stream per deployment (`{prefix}events`). Each entry
+//! holds the events of one write (field `e`, a JSON array): a writer task takes whatever
+//! events queued up while its previous write was on the wire and sends them as one `XADD`,
+//! so a busy process pays one command per round trip, not one per event. Watchers follow the
+//! stream with `XREAD BLOCK` on a connection of their own: nothing is polled.
+
+use std::sync::{Arc, OnceLock};
+
+use redis::aio::{ConnectionManager, MultiplexedConnection};
+use redis::streams::{StreamReadOptions, StreamReadReply};
+use redis::{AsyncCommands, Client};
+use tokio::sync::{mpsc, OnceCell};
+use tokio_util::sync::CancellationToken;
+
+use super::event::{Event, EventBatch};
+use crate::backend::redis::connect;
+use crate::config::Settings;
+use crate::error::{EngineError, Result};
+use crate::keys::Keys;
+
+/// Events waiting for the writer; past this, new events are dropped rather than held.
+const QUEUE_CAPACITY: usize = 10_000;
+/// Most events in one stream entry.
+const BATCH: usize = 512;
+/// A watcher's blocking read returns after this long without events, so a connection that
+/// died silently is noticed; it sends nothing else.
+const WATCH_BLOCK_MS: usize = 10_000;
+
+/// One deployment's keys on one Redis, for the feed, status and dead letters.
+pub struct Deployment {
+    pub client: Client,
+    pub keys: Keys,
+    pub address: String,
+    shared: OnceCell<ConnectionManager>,
+}
+
+impl Deployment {
+    /// No I/O. None in memory mode.
+    pub fn new(settings: &Settings) -> Result<Option<Arc<Self>>> {
+        let crate::config::Target::Redis { url, .. } = &settings.target else { return Ok(None) };
+        let address = settings.address();
+        let client = connect::client(url, &address, settings.tls_ca_file.as_deref())?;
+        Ok(Some(Arc::new(Self { client, keys: Keys::new(&settings.key_prefix), address, shared: OnceCell::new() })))
+    }
+
+    pub fn error(&self, error: redis::RedisError) -> EngineError {
+        connect::engine_error(error, &self.address)
+    }
+
+    /// The deployment's auto-reconnecting connection for observing (not the calls' own).
+    pub async fn connection(&self) -> Result<ConnectionManager> {
+        self.shared.get_or_try_init(|| connect::shared(&self.client)).await.cloned().map_err(|e| self.error(e))
+    }
+}
+
+pub struct RedisWriter {
+    deployment: Arc<Deployment>,
+    max_len: usize,
+    /// Started on the first event, inside the engine's runtime.
+    queue: OnceLock<mpsc::Sender<Event>>,
+}
+
+impl RedisWriter {
+    pub fn new(deployment: Arc<Deployment>, max_len: usize) -> Self {
+        Self { deployment, max_len, queue: OnceLock::new() }
+    }
+
+    pub fn push(&self, event: Event) {
+        let queue = self.queue.get_or_init(|| {
+            let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(write(self.deployment.clone(), self.max_len, receiver));
+            }
+            sender
+        });
+        // A full queue (Redis down or slow) drops the event: calls never wait for the feed.
+        let _ = queue.try_send(event);
+    }
+}
+
+async fn write(deployment: Arc<Deployment>, max_len: usize, mut queue: mpsc::Receiver<Event>) {
+    let key = deployment.keys.events();
+    let mut batch = Vec::with_capacity(BATCH);
+    while queue.recv_many(&mut batch, BATCH).await > 0 {
+        let Ok(json) = serde_json::to_string(&batch) else { continue };
+        batch.clear();
+        let Ok(mut connection) = deployment.connection().await else { continue };
+        let mut command = redis::cmd("XADD");
+        command.arg(&key).arg("MAXLEN").arg("~").arg(max_len).arg("*").arg("e").arg(json);
+        // Lost while Redis is out: the feed reports what it can, the calls' own keys are the truth.
+        let _ = command.query_async::<redis::Value>(&mut connection).await;
+    }
+}
+
+pub struct RedisWatcher {
+    deployment: Arc<Deployment>,
+    /// Stream id read up to.
+    cursor: String,
+    connection: Option<MultiplexedConnection>,
+}
+
+impl RedisWatcher {
+    /// From now on: after the newest entry now (rather than XREAD's "$", which would skip
+    /// what is written between two reads); or after `from`.
+    pub async fn new(deployment: Arc<Deployment>, from: Option<String>) -> Result<Self> {
+        let cursor = match from {
+            Some(cursor) => cursor,
+            None => newest_id(&deployment).await?,
+        };
+        Ok(Self { deployment, cursor, connection: None })
+    }
+
+    pub async fn next(&mut self, cancel: &CancellationToken) -> Result<EventBatch> {
+        loop {
+            if cancel.is_cancelled() {
+                return Ok(EventBatch { events: Vec::new(), cursor: self.cursor.clone() });
+            }
+            let mut connection = match self.connection.take() {
+                Some(connection) => connection,
+                None => connect::blocking(&self.deployment.client).await.map_err(|e| self.deployment.error(e))?,
+            };
+            let options = StreamReadOptions::default().block(WATCH_BLOCK_MS).count(BATCH);
+            let (keys, cursors) = ([self.deployment.keys.events()], [self.cursor.clone()]);
+            let read = tokio::select! {
+                // Dropping the connection ends the read in Redis too.
+                _ = cancel.cancelled() => return Ok(EventBatch { events: Vec::new(), cursor: self.cursor.clone() }),
+                read = connection.xread_options::<_, _, Option<StreamReadReply>>(&keys, &cursors, &options) => read,
+            };
+            let reply = read.map_err(|e| self.deployment.error(e))?;
+            self.connection = Some(connection);
+            let mut events = Vec::new();
+            for entry in reply.into_iter().flat_map(|r| r.keys).flat_map(|k| k.ids) {
+                self.cursor = entry.id.clone();
+                if let Some(json) = entry.get::<String>("e") {
+                    events.extend(serde_json::from_str::<Vec<Event>>(&json).unwrap_or_default());
+                }
+            }
+            if !events.is_empty() {
+                return Ok(EventBatch { events, cursor: self.cursor.clone() });
+            }
+        }
+    }
+}
+
+async fn newest_id(deployment: &Deployment) -> Result<String> {
+    let mut connection = deployment.connection().await?;
+    let newest: redis::streams::StreamRangeReply =
+        connection.xrevrange_count(deployment.keys.events(), "+", "-", 1).await.map_err(|e| deployment.error(e))?;
+    Ok(newest.ids.first().map_or_else(|| "0-0".to_string(), |entry| entry.id.clone()))
+}
