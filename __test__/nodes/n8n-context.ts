@@ -92,6 +92,7 @@ export interface TriggerSetup {
 	engineType?: 'v1' | 'v2';
 	workflow?: Workflow;
 	nodeName?: string;
+	logger?: Record<'debug' | 'info' | 'warn' | 'error', (message?: string) => void>;
 }
 
 /** The "add" function of workflow "Math": a (number, required), b (number, default 1). */
@@ -127,7 +128,7 @@ export class RunningFunction {
 			getCredentials: async () => {
 				throw new Error('this node has no credential');
 			},
-			logger: silentLogger,
+			logger: setup.logger ?? silentLogger,
 			helpers: { createDeferredPromise },
 			emit: ((data, _response, done) => this.record({ items: data[0], done })) as Emit,
 			emitError: (error: unknown) => this.triggerErrors.push(error),
