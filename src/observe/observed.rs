@@ -142,14 +142,12 @@ impl Backend for ObservedBackend {
         placement: Placement<'_>,
     ) -> Result<Sent> {
         let sent = self.inner.send(key, call, json, version, idempotent, placement).await?;
-        let how = match &sent {
-            Sent::Queued { .. } => Some("queued"),
-            Sent::Here { .. } => Some("runs in its caller's process"),
-            Sent::Joined { .. } => Some("joined the call in flight with its idempotency key"),
-            _ => None,
-        };
-        if let Some(how) = how {
-            self.feed.emit(Event::new(EventKind::Queued, key.as_string()).call(&call.id).message(how));
+        let queued = Event::new(EventKind::Queued, key.as_string()).call(&call.id);
+        match &sent {
+            Sent::Queued { .. } => self.feed.emit(queued),
+            Sent::Here { .. } => self.feed.emit(queued.message("runs in its caller's process")),
+            Sent::Joined { .. } => self.feed.emit(queued.message("joined the call in flight with its idempotency key")),
+            _ => {}
         }
         Ok(sent)
     }

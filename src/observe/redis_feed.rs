@@ -1,10 +1,12 @@
 //! The event feed on Redis: one capped stream per deployment (`{prefix}events`). Each entry
-//! holds the events of one write (field `e`, a JSON array): a writer task takes whatever
-//! events queued up while its previous write was on the wire and sends them as one `XADD`,
-//! so a busy process pays one command per round trip, not one per event. Watchers follow the
-//! stream with `XREAD BLOCK` on a connection of their own: nothing is polled.
+//! holds the events of one write (field `e`, a JSON array): a writer task gathers what a
+//! process recorded within `GATHER` of its first event (and while its previous write was on
+//! the wire) and sends it as one `XADD`, so a busy process adds at most a few hundred
+//! commands a second to Redis, however many calls it makes. Watchers follow the stream with
+//! `XREAD BLOCK` on a connection of their own: nothing is polled.
 
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use redis::aio::{ConnectionManager, MultiplexedConnection};
 use redis::streams::{StreamReadOptions, StreamReadReply};
@@ -22,6 +24,9 @@ use crate::keys::Keys;
 const QUEUE_CAPACITY: usize = 10_000;
 /// Most events in one stream entry.
 const BATCH: usize = 512;
+/// How long the writer gathers events before it writes: what a watcher waits at most, beyond
+/// the round trips.
+const GATHER: Duration = Duration::from_millis(20);
 /// A watcher's blocking read returns after this long without events, so a connection that
 /// died silently is noticed; it sends nothing else.
 const WATCH_BLOCK_MS: usize = 10_000;
@@ -81,12 +86,25 @@ impl RedisWriter {
 async fn write(deployment: Arc<Deployment>, max_len: usize, mut queue: mpsc::Receiver<Event>) {
     let key = deployment.keys.events();
     let mut batch = Vec::with_capacity(BATCH);
+    // The stream is capped by entries and an entry holds a batch: the cap in entries follows
+    // the batches written so far, so the stream keeps about `max_len` events.
+    let (mut written, mut entries) = (0usize, 0usize);
     while queue.recv_many(&mut batch, BATCH).await > 0 {
+        tokio::time::sleep(GATHER).await;
+        while batch.len() < BATCH {
+            match queue.try_recv() {
+                Ok(event) => batch.push(event),
+                Err(_) => break,
+            }
+        }
         let Ok(json) = serde_json::to_string(&batch) else { continue };
+        written += batch.len();
+        entries += 1;
         batch.clear();
         let Ok(mut connection) = deployment.connection().await else { continue };
+        let cap = (max_len * entries / written).max(1);
         let mut command = redis::cmd("XADD");
-        command.arg(&key).arg("MAXLEN").arg("~").arg(max_len).arg("*").arg("e").arg(json);
+        command.arg(&key).arg("MAXLEN").arg("~").arg(cap).arg("*").arg("e").arg(json);
         // Lost while Redis is out: the feed reports what it can, the calls' own keys are the truth.
         let _ = command.query_async::<redis::Value>(&mut connection).await;
     }
