@@ -10,6 +10,3 @@ pub mod memory_feed;
 pub mod observed;
 pub mod redis_feed;
 pub mod status;
-
-pub use event::{Event, EventKind};
-pub use feed::Feed;

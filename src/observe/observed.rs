@@ -22,7 +22,8 @@ const LOST_CHECK_EVERY: u32 = 3;
 pub struct ObservedBackend {
     inner: Arc<dyn Backend>,
     feed: Arc<Feed>,
-    /// Per function: the consumers reported lost whose deaths are recent, and beats since the last check.
+    /// Per function: the stopped consumers this process has seen (reported by it or another),
+    /// and beats since the last check.
     consumers: Mutex<HashMap<FunctionKey, (HashSet<String>, u32)>>,
 }
 
@@ -50,9 +51,11 @@ impl ObservedBackend {
         self.feed.emit(event.call(&context.call_id).attempt(context.attempt));
     }
 
-    /// Reports consumers whose last heartbeat just became too old: checked every few beats
-    /// by every live consumer, reported by the first live one by name, each death once.
-    async fn check_heartbeats(&self, key: &FunctionKey, consumer: &str) {
+    /// Reports consumers whose heartbeats stopped (their process died or lost Redis), each
+    /// once for the whole deployment: checked every few beats by every live consumer, and
+    /// reported by whichever first marks the death in Redis. A consumer that stopped cleanly
+    /// left the set and is not reported.
+    async fn check_heartbeats(&self, key: &FunctionKey) {
         let Feed::Redis { deployment, .. } = self.feed.as_ref() else { return };
         let due = {
             let mut consumers = self.consumers();
@@ -65,23 +68,17 @@ impl ObservedBackend {
         }
         let Ok(beats) = status::consumers(deployment, key).await else { return };
         let stale_before = now_ms().saturating_sub(self.settings().stale_after().as_millis() as u64);
-        // Twice the time between checks: every death falls into one check's window.
-        let window = 2 * LOST_CHECK_EVERY as u64 * self.settings().heartbeat.as_millis() as u64;
-        let reporter = beats.iter().filter(|(_, at)| *at >= stale_before).map(|(name, _)| name).min();
-        let just_lost: HashSet<String> = beats
-            .iter()
-            .filter(|(_, at)| *at < stale_before && *at + window >= stale_before)
-            .map(|(name, _)| name.clone())
-            .collect();
-        let newly_lost: Vec<String> = {
+        let stale: HashSet<String> =
+            beats.into_iter().filter(|(_, at)| *at < stale_before).map(|(name, _)| name).collect();
+        let unseen: Vec<String> = {
             let mut consumers = self.consumers();
-            let (reported, _) = consumers.entry(key.clone()).or_default();
-            let newly = just_lost.difference(reported).cloned().collect();
-            *reported = just_lost;
-            newly
+            let (seen, _) = consumers.entry(key.clone()).or_default();
+            let unseen = stale.difference(seen).cloned().collect();
+            *seen = stale; // forgotten consumers leave it too
+            unseen
         };
-        if reporter.is_some_and(|first| first == consumer) {
-            for name in newly_lost {
+        for name in unseen {
+            if status::mark_lost(deployment, key, &name).await.unwrap_or(false) {
                 self.feed.emit(Event::new(EventKind::HeartbeatLost, key.as_string()).who(name));
             }
         }
@@ -222,7 +219,7 @@ impl Backend for ObservedBackend {
             }
             self.feed.emit(event);
         }
-        self.check_heartbeats(key, consumer).await;
+        self.check_heartbeats(key).await;
         Ok(beat)
     }
 

@@ -13,6 +13,8 @@ use crate::protocol::{now_ms, Call, FunctionDef};
 
 /// Calls listed per function (the oldest); the counts cover all of them.
 const CALLS_SHOWN: usize = 100;
+/// As long as a silent consumer stays in a function's set (backend/redis.rs forgets it after a day).
+const LOST_MARK_TTL_MS: u64 = 24 * 3600 * 1000;
 
 #[derive(Debug)]
 pub struct FunctionStatus {
@@ -61,6 +63,21 @@ pub async fn consumers(deployment: &Deployment, key: &FunctionKey) -> Result<Vec
     let beats: Vec<(String, f64)> =
         connection.zrange_withscores(deployment.keys.consumers(key), 0, -1).await.map_err(|e| deployment.error(e))?;
     Ok(beats.into_iter().map(|(name, at)| (name, at as u64)).collect())
+}
+
+/// Marks `consumer`'s death as reported; true for the one process that marks it first.
+pub async fn mark_lost(deployment: &Deployment, key: &FunctionKey, consumer: &str) -> Result<bool> {
+    let mut connection = deployment.connection().await?;
+    let marked: Option<String> = redis::cmd("SET")
+        .arg(deployment.keys.lost(key, consumer))
+        .arg(1)
+        .arg("NX")
+        .arg("PX")
+        .arg(LOST_MARK_TTL_MS)
+        .query_async(&mut connection)
+        .await
+        .map_err(|e| deployment.error(e))?;
+    Ok(marked.is_some())
 }
 
 pub async fn status(backend: &dyn Backend, deployment: &Deployment) -> Result<Vec<FunctionStatus>> {
