@@ -59,3 +59,11 @@ export function readSeconds(value: string | true | undefined, flag: string, fall
 	}
 	return seconds;
 }
+
+/** A whole number above 0, from a flag. */
+export function readCount(value: string | true | undefined, flag: string): number | undefined {
+	if (value === undefined) return undefined;
+	const count = Number(value);
+	if (value === true || !Number.isInteger(count) || count <= 0) throw new UsageError(`--${flag} is a whole number above 0, e.g. --${flag}=20`);
+	return count;
+}

@@ -1,11 +1,11 @@
 // `n8n-functions dead list|show|retry|purge <function>`: the calls that went to a
 // function's dead letters, to read, send again or drop.
 import type { FunctionsClient } from '../index';
-import { readFunctionName, readSeconds, UsageError, type CommandLine } from './arguments';
+import { readCount, readFunctionName, readSeconds, UsageError, type CommandLine } from './arguments';
 import { json, time, type Output } from './output';
 
 export const DEAD_USAGE =
-	'n8n-functions dead list <function> | dead show <function> <id> | dead retry <function> <id> [--timeout=30] | dead purge <function> [<id>...] [--yes]';
+	'n8n-functions dead list <function> [--count=100] | dead show <function> <id> | dead retry <function> <id> [--timeout=30] | dead purge <function> [<id>...] [--yes]';
 
 export async function dead(client: FunctionsClient, { words, flags }: CommandLine, output: Output): Promise<number> {
 	const [, action, functionName, ...ids] = words;
@@ -13,7 +13,7 @@ export async function dead(client: FunctionsClient, { words, flags }: CommandLin
 	const label = `${scope}/${name}`;
 	switch (action) {
 		case 'list': {
-			const letters = await client.deadLetters(scope, name, typeof flags.count === 'string' ? Number(flags.count) : undefined);
+			const letters = await client.deadLetters(scope, name, readCount(flags.count, 'count'));
 			if (flags.json) output.out(json(letters));
 			else {
 				output.out(`${letters.length} dead letter${letters.length === 1 ? '' : 's'} of ${label}`);

@@ -153,6 +153,15 @@ describe('n8n-functions', () => {
 		expect(await client.deadLetters(GLOBAL, 'add')).toEqual([]);
 	});
 
+	test('a mistyped command line gets the usage or names the flag, and exit code 2', async () => {
+		const unknown = terminal();
+		expect(await run(['stauts'], unknown)).toBe(2);
+		expect(unknown.lines.err.join('\n')).toMatch(/^n8n-functions: Unknown command 'stauts'\.\n\nUsage: n8n-functions <command>/);
+		const badCount = terminal();
+		expect(await run(['dead', 'list', 'add', '--count=lots'], badCount)).toBe(2);
+		expect(badCount.lines.err).toEqual(['n8n-functions: --count is a whole number above 0, e.g. --count=20']);
+	});
+
 	test('an unreachable Redis is named, with what to check, and exit code 2', async () => {
 		const term = terminal();
 		expect(await main(['status', '--url=redis://127.0.0.1:1'], term.output)).toBe(2);
