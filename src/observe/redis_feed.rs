@@ -97,10 +97,11 @@ async fn write(deployment: Arc<Deployment>, max_len: usize, mut queue: mpsc::Rec
                 Err(_) => break,
             }
         }
-        let Ok(json) = serde_json::to_string(&batch) else { continue };
+        let json = serde_json::to_string(&batch);
         written += batch.len();
         entries += 1;
         batch.clear();
+        let Ok(json) = json else { continue };
         let Ok(mut connection) = deployment.connection().await else { continue };
         let cap = (max_len * entries / written).max(1);
         let mut command = redis::cmd("XADD");
