@@ -1,7 +1,7 @@
 // The commands of `n8n-functions`, run against an Output (the terminal, or a test's).
 import { readCommandLine, readFunctionName, UsageError } from './arguments';
 import { connect } from './connect';
-import { dead, DEAD_USAGE } from './dead';
+import { dead } from './dead';
 import type { Output } from './output';
 import { status } from './status';
 import { watch } from './watch';
@@ -12,7 +12,14 @@ export const USAGE = `Usage: n8n-functions <command> [--url=redis://host:6379] [
                            exit code 1 when calls wait with no live trigger or are past their deadline
   watch [function] [--json]
                            every event (queued, picked-up, returned, failed, …) as it happens
-  ${DEAD_USAGE.replace(/ \| /g, '\n  ')}
+  dead list <function> [--count=100]
+                           the function's dead letters, oldest first
+  dead show <function> <id>
+                           one dead letter, with its call's arguments
+  dead retry <function> <id> [--timeout=30]
+                           sends its call again and prints the answer; answered, it is removed
+  dead purge <function> [<id>...] [--yes]
+                           drops them (all, or those named) once you type the function's name
 
 A function is "name" (global) or "<workflow id>/<name>" (local). Redis is found as the n8n
 processes find it: N8N_FUNCTIONS_REDIS_URL, else EXECUTIONS_MODE=queue with QUEUE_BULL_REDIS_*.`;
