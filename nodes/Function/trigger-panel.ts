@@ -3,10 +3,11 @@
 // active workflow and one for an inactive one (it fills in nothing of the node's own).
 import type { TriggerPanelDefinition } from 'n8n-workflow';
 
-const WHERE =
-	"In queue mode its calls wait in the Redis stream <code>fn:{&lt;scope&gt;/&lt;name&gt;}:calls</code> (scope <code>__global__</code> for a global function, this workflow's id for a local one) until this n8n's main process takes them; in regular mode they stay inside this n8n process.";
+const STREAM = '<code>fn:{&lt;scope&gt;/&lt;name&gt;}:calls</code>';
 
-const SEE = 'To see its live triggers, open calls and dead letters, run <code>npx n8n-functions status</code> where n8n runs; <code>npx n8n-functions watch</code> shows every call as it happens.';
+const WHERE = `In queue mode its calls wait in the Redis stream ${STREAM} (scope <code>__global__</code> for a global function, this workflow's id for a local one) until this n8n's main process takes them; in regular mode they stay inside this n8n process.`;
+
+const SEE = 'To see its live triggers, open calls and dead letters, run the package\'s <code>n8n-functions status</code> where n8n runs; <code>n8n-functions watch</code> shows every call as it happens.';
 
 export const functionTriggerPanel: TriggerPanelDefinition = {
 	header: 'Waiting for calls from Call Function nodes',
@@ -15,7 +16,7 @@ export const functionTriggerPanel: TriggerPanelDefinition = {
 		inactive: `<b>Not serving.</b> This workflow is not active, so calls to this function fail (or wait a few seconds when n8n is restarting). Publish the workflow to serve it; to try it now, test this step and make one call. ${WHERE} ${SEE}`,
 	},
 	activationHint: {
-		active: 'The function is served while the workflow stays active.',
-		inactive: 'Publish the workflow to serve the function to every Call Function node.',
+		active: `<b>Serving:</b> its calls come through the Redis stream ${STREAM} in queue mode, or stay in this n8n process in regular mode.`,
+		inactive: '<b>Not serving:</b> publish the workflow so that Call Function nodes can call this function.',
 	},
 };
