@@ -48,6 +48,11 @@ describe('the editor: queue mode, package from its tarball, headless Chromium, n
 		]);
 	});
 
+	test('the Function node of the active workflow says it is serving, and where its calls come from', () => {
+		expect(seen.functionPanelText).toContain('Waiting for calls from Call Function nodes');
+		expect(seen.functionPanelText).toContain('Serving: its calls come through the Redis stream fn:{<scope>/<name>}:calls in queue mode');
+	});
+
 	test("the node panel's Docs link leads to the README's section on Call Function", () => {
 		expect(seen.docsLink).toBe('https://www.npmjs.com/package/n8n-nodes-functions#call-function');
 	});

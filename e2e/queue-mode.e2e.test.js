@@ -2,7 +2,10 @@
 // the package's `npm pack` tarball installed into the n8n user folder's nodes/ the way n8n's
 // community-package installer does. One topology for the whole file; the restart comes last.
 'use strict';
+const path = require('node:path');
+const { spawn } = require('node:child_process');
 const { startN8nTopology } = require('./support/topology');
+const { sharedEnv } = require('./support/n8n-env');
 const { waitUntil } = require('./support/wait-until');
 const { GLOBAL, workflowFile, idOf, timedWebhook, executionIds, newExecutions, waitForLiveFunctions } = require('./support/functions');
 const { FILES: CORE_FILES, CORE_FUNCTIONS, CORE_CALLERS, CORE_WORKFLOW_FILES, activateAll, defineCoreScenarios } = require('./scenarios/core');
@@ -191,6 +194,47 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis, package installed fro
 			});
 			expect((await callLiveGreet(n8n, 'Again')).body).toEqual({ greeting: 'Hi Again!', version: 3 });
 		}, 120_000);
+	});
+
+	describe('24. see what functions are doing', () => {
+		/** The installed package's command, run as an operator runs it: with the n8n processes' environment. */
+		function n8nFunctions(args) {
+			const command = path.join(n8n.extension.folder, 'dist', 'cli', 'n8n-functions.js');
+			// `node` from the environment's PATH: the Node that runs n8n.
+			const child = spawn('node', [command, ...args], { env: sharedEnv(n8n.run), stdio: ['ignore', 'pipe', 'pipe'] });
+			const output = { out: '', err: '' };
+			child.stdout.on('data', (chunk) => (output.out += chunk));
+			child.stderr.on('data', (chunk) => (output.err += chunk));
+			const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+			return { child, output, exited };
+		}
+
+		test('n8n-functions finds n8n\'s Redis as the nodes do: status shows add served by main, watch follows a call from main to a worker', async () => {
+			const status = n8nFunctions(['status', '--json']);
+			expect(await status.exited).toBe(0);
+			const add = JSON.parse(status.output.out).functions.find((f) => f.name === 'add' && f.scope === GLOBAL);
+			expect(add).toMatchObject({ live: true, workflowId: idOf(CORE_FILES.add), problems: [] });
+			const triggers = add.consumers.filter((c) => c.live);
+			expect(triggers).toHaveLength(1); // main's Function trigger
+
+			const watch = n8nFunctions(['watch', 'add', '--json']);
+			await waitUntil('n8n-functions watch to start', async () => watch.output.err.includes('Watching'), { timeoutMs: 30_000, intervalMs: 50 });
+			const response = await n8n.webhook('add', { query: { a: 40, b: 2 } });
+			expect(response.body).toEqual({ sum: 42 });
+			const events = () => watch.output.out.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+			await waitUntil('the call returned, on the feed', async () => events().some((e) => e.kind === 'returned'), { timeoutMs: 30_000, intervalMs: 50 });
+			watch.child.kill('SIGINT');
+			expect(await watch.exited).toBe(0);
+
+			const [call] = events().filter((e) => e.kind === 'queued').map((e) => e.callId);
+			const life = events().filter((e) => e.callId === call);
+			expect(life.map((e) => e.kind).sort()).toEqual(['picked-up', 'queued', 'returned', 'started']);
+			// Picked up by main's Function trigger, run by a worker's execution: another process (host:pid).
+			const who = (kind) => life.find((e) => e.kind === kind).who;
+			expect(who('picked-up')).toBe(triggers[0].name);
+			const processOf = (name) => name.split(':').slice(0, 2).join(':');
+			expect(processOf(who('started'))).not.toBe(processOf(who('picked-up')));
+		}, 90_000);
 	});
 
 	describe('11. restart', () => {

@@ -14,6 +14,7 @@ const DEFAULT_REPLY_TTL_SECONDS: u64 = 600;
 const DEFAULT_MAX_PAYLOAD_BYTES: usize = 4 * 1024 * 1024;
 const DEFAULT_HEARTBEAT_MS: u64 = 2000;
 const DEFAULT_RETIRE_AFTER_DAYS: u64 = 30;
+const DEFAULT_EVENTS_MAX_LEN: u64 = 10_000;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Credential {
@@ -62,6 +63,8 @@ pub struct Settings {
     /// A function no trigger has served for this long is retired: dropped from the lists
     /// and from Redis (N8N_FUNCTIONS_RETIRE_AFTER_DAYS; None: never).
     pub retire_after: Option<Duration>,
+    /// About how many entries the event feed keeps (N8N_FUNCTIONS_EVENTS_MAX_LEN; 0: no feed).
+    pub events_max_len: usize,
 }
 
 impl Settings {
@@ -157,6 +160,7 @@ pub fn resolve(options: &Options, env: impl Fn(&str) -> Option<String>) -> Resul
             0 => None,
             days => Some(Duration::from_secs(days * 86_400)),
         },
+        events_max_len: seconds("N8N_FUNCTIONS_EVENTS_MAX_LEN", DEFAULT_EVENTS_MAX_LEN)? as usize,
     })
 }
 

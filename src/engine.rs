@@ -15,6 +15,9 @@ use crate::config::{Settings, Target};
 use crate::error::{EngineError, Result};
 use crate::held::HeldCalls;
 use crate::keys::FunctionKey;
+use crate::observe::feed::Feed;
+use crate::observe::observed::ObservedBackend;
+use crate::observe::redis_feed::Deployment;
 use crate::protocol::{CallContext, ExecutionRef, FunctionDef, FunctionInfo, Reply};
 use crate::running::Running;
 use crate::serve::{self, Served};
@@ -27,6 +30,9 @@ pub struct Engine {
     running: Arc<Running>,
     /// The runner name this process's callers use when they run their own calls.
     caller_runner: String,
+    /// Where this engine's events go (observe/); `deployment` is its Redis view, if any.
+    feed: Arc<Feed>,
+    deployment: Option<Arc<Deployment>>,
 }
 
 /// A definition callers in this process validate against, with its version worked out once.
@@ -55,10 +61,13 @@ pub fn shared(settings: Settings) -> Result<Arc<Engine>> {
 
 impl Engine {
     pub fn new(settings: Settings) -> Result<Self> {
+        let deployment = Deployment::new(&settings)?;
+        let feed = Arc::new(Feed::new(&settings, deployment.clone()));
         let backend: Arc<dyn Backend> = match settings.target {
             Target::Memory => Arc::new(MemoryBackend::new(settings)),
             Target::Redis { .. } => Arc::new(RedisBackend::new(settings)?),
         };
+        let backend = ObservedBackend::wrap(backend, feed.clone());
         let runner = serve::consumer_name();
         Ok(Self {
             running: Running::new(backend.clone(), runner.clone()),
@@ -66,7 +75,18 @@ impl Engine {
             backend,
             definitions: Mutex::default(),
             held: Arc::default(),
+            feed,
+            deployment,
         })
+    }
+
+    pub fn feed(&self) -> &Arc<Feed> {
+        &self.feed
+    }
+
+    /// The Redis this engine's functions live in; None in memory mode.
+    pub fn deployment(&self) -> Option<&Arc<Deployment>> {
+        self.deployment.as_ref()
     }
 
     pub fn backend(&self) -> &Arc<dyn Backend> {

@@ -106,6 +106,11 @@ impl Keys {
         self.function(key, &format!("watchers:{call_id}"))
     }
 
+    /// Set once a consumer's lost heartbeat was reported on the event feed.
+    pub fn lost(&self, key: &FunctionKey, consumer: &str) -> String {
+        self.function(key, &format!("lost:{consumer}"))
+    }
+
     /// Stream of calls that could not be run.
     pub fn dead_letters(&self, key: &FunctionKey) -> String {
         self.function(key, "dead")
@@ -114,6 +119,11 @@ impl Keys {
     /// Hash: function key → owner (workflow id and node name), for listing and renames.
     pub fn registry(&self) -> String {
         format!("{}registry", self.prefix)
+    }
+
+    /// Stream of the deployment's events (observe/): capped, read by watchers.
+    pub fn events(&self) -> String {
+        format!("{}events", self.prefix)
     }
 
     /// Pub/Sub channel where one client process hears its replies.

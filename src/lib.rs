@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod held;
 pub mod keys;
+pub mod observe;
 pub mod params;
 pub mod protocol;
 pub mod registry;

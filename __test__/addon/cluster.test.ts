@@ -59,6 +59,25 @@ test('functions on different primaries are served, listed and described', async 
 	expect(client.address).toContain('Redis Cluster');
 });
 
+test('status and the event feed cover the functions on every primary', async () => {
+	const names = [...(await namesOnEveryPrimary()).values()].sort();
+	for (const name of names) await serveIncrement(name);
+	const watcher = await client.watch();
+	try {
+		for (const [i, name] of names.entries()) expect(await client.call({ scope: GLOBAL, name, items: [{ a: i }] })).toBe(i + 1);
+		const status = await client.status();
+		expect(status.map((f) => [f.name, f.live, f.consumers.length, f.problems])).toEqual(names.map((name) => [name, true, 1, []]));
+		const returned = new Set<string>();
+		while (returned.size < names.length) {
+			const { events } = await watcher.next();
+			for (const event of events) if (event.kind === 'returned') returned.add(event.function);
+		}
+		expect([...returned].sort()).toEqual(names.map((name) => `${GLOBAL}/${name}`));
+	} finally {
+		watcher.close();
+	}
+});
+
 test("a Functions Redis credential whose Host lists the cluster's nodes reaches the cluster", async () => {
 	await serveIncrement('viaUrl');
 	const host = cluster.ports.map((port) => `127.0.0.1:${port}`).join(',');

@@ -49,6 +49,26 @@ describe('the Function trigger', () => {
 		expect(add.emissions).toHaveLength(0);
 	});
 
+	it("logs through n8n's logger: serving and stopping at info, each call at debug", async () => {
+		const lines: Array<[string, string]> = [];
+		const record = (level: string) => (message?: string) => void lines.push([level, String(message)]);
+		const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+		const add = await startFunction({ logger });
+		const call = functions().call({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: 1 }], timeoutMs: 20_000 });
+		const emission = await add.emission();
+		const context = emission.items[0].json._functionCall as unknown as CallContext;
+		await returnFromFunction({ items: emission.items, parameters: { respondWith: 'jsonValue', value: 2 } });
+		await call;
+		await add.close();
+
+		expect(lines.filter(([level]) => level === 'info').map(([, message]) => message)).toEqual([
+			'Function "__global__/add" is served (memory: memory (in this n8n process))',
+			'Function of node "add" stopped (deactivated)',
+		]);
+		expect(lines).toContainEqual(['debug', `Call ${context.callId} of __global__/add received (attempt 1)`]);
+		expect(lines.filter(([level]) => level === 'warn' || level === 'error')).toEqual([]);
+	});
+
 	it('starts one execution per call, each item carrying the call, and reports its end', async () => {
 		const add = await startFunction();
 		const call = outcome(functions().call({ caller: CALLER, scope: GLOBAL, name: 'add', items: [{ a: 1, b: 2 }, { a: 3 }], timeoutMs: 20_000 }));

@@ -96,6 +96,7 @@ export interface TriggerSetup {
 	settings?: Record<string, unknown>;
 	/** The project owning the workflow, as n8n puts it on the context (default PROJECT). */
 	projectId?: string;
+	logger?: Record<'debug' | 'info' | 'warn' | 'error', (message?: string) => void>;
 }
 
 /** The project every test workflow belongs to unless it says otherwise. */
@@ -138,7 +139,7 @@ export class RunningFunction {
 			getCredentials: async () => {
 				throw new Error('this node has no credential');
 			},
-			logger: silentLogger,
+			logger: setup.logger ?? silentLogger,
 			helpers: { createDeferredPromise },
 			emit: ((data, _response, done) => this.record({ items: data[0], done })) as Emit,
 			emitError: (error: unknown) => this.triggerErrors.push(error),

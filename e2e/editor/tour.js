@@ -40,6 +40,7 @@ async function takeEditorTour(editor, n8n, screenshotDir) {
 	await editor.openWorkflow(TOUR_FUNCTION.workflowId, { nodeCount: 2 });
 	seen.returnSubtitle = await editor.subtitleOf('Return from Function');
 	await editor.openNode('formatPrice');
+	seen.functionPanelText = await editor.nodePanel().innerText();
 	await shot(SCREENSHOTS.functionNode);
 	await editor.closeNode();
 

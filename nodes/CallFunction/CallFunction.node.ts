@@ -73,6 +73,7 @@ async function callForEachItem(
 	const outputs = await Promise.all(
 		requests.map(async (request, index): Promise<INodeExecutionData[] | NodeError> => {
 			if (request instanceof Error) return request;
+			context.logger.debug(`Calling function "${request.scope}/${request.name}" for item ${index}`);
 			const outcome = await makeCall(context, functions, request);
 			if ('error' in outcome) return linked(toNodeError(node, outcome.error, index), outcome.execution);
 			return withSubExecution(outputForItem(items[index], index, outcome.value, placement), outcome.execution);
@@ -98,6 +99,7 @@ async function callOnceWithAllItems(
 	try {
 		const request = readRequest(context, 0, timeoutMs);
 		request.items = items.map((_, index) => (index === 0 ? request.items[0] : readArguments(context, index)));
+		context.logger.debug(`Calling function "${request.scope}/${request.name}" once with ${items.length} items`);
 		outcome = await makeCall(context, functions, request);
 	} catch (error) {
 		outcome = { error };

@@ -21,6 +21,7 @@ import { itemsOfCall } from './items-of-call';
 import { functionTriggerProperties } from './properties';
 import { readFunctionDefinition } from './read-definition';
 import { startOfCall } from './start-of-call';
+import { functionTriggerPanel } from './trigger-panel';
 
 export class FunctionTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,6 +35,7 @@ export class FunctionTrigger implements INodeType {
 		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-functions#function-trigger',
 		eventTriggerDescription: 'Waiting for a Call Function node to call this function',
 		activationMessage: 'Call Function nodes can now call this function.',
+		triggerPanel: functionTriggerPanel,
 		defaults: { name: 'Function' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -76,7 +78,7 @@ export class FunctionTrigger implements INodeType {
 			definition.access = await accessOfWorkflow(this);
 			const functions = await getFunctions(this);
 			const served = await functions.serve(definition);
-			this.logger.debug(`Function "${served.key}" is served (${functions.backend}: ${functions.address})`, {
+			this.logger.info(`Function "${served.key}" is served (${functions.backend}: ${functions.address})`, {
 				workflowId: workflow.id,
 				nodeName: node.name,
 			});
@@ -103,7 +105,7 @@ export class FunctionTrigger implements INodeType {
 				// n8n closes triggers when it shuts down and when the workflow is deactivated.
 				const deactivated = !isProcessStopping();
 				await server.close(deactivated);
-				this.logger.debug(`Function of node "${node.name}" stopped (${deactivated ? 'deactivated' : 'n8n is stopping'})`, {
+				this.logger.info(`Function of node "${node.name}" stopped (${deactivated ? 'deactivated' : 'n8n is stopping'})`, {
 					workflowId: workflow.id,
 				});
 			},

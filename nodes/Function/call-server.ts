@@ -72,8 +72,10 @@ export class CallServer {
 				return;
 			}
 			if (calls.length === 0) return;
-			log.debug(`Function received ${calls.length} call(s)`);
-			for (const call of calls) this.track(call);
+			for (const call of calls) {
+				log.debug(`Call ${call.context.callId} of ${call.context.function} received (attempt ${call.attempt})`);
+				this.track(call);
+			}
 		}
 	}
 

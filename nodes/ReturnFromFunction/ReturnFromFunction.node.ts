@@ -78,6 +78,7 @@ export class ReturnFromFunction implements INodeType {
 				answer = { returned: value };
 			}
 			if (!answered) throw refused(node, await functions.answerOf(callContext));
+			this.logger.debug(`Answered call ${callContext.callId} of function "${callContext.function}"`);
 		} catch (error) {
 			const nodeError = toNodeError(node, error);
 			if (!this.continueOnFail()) throw nodeError;

@@ -4,7 +4,7 @@
 //! node of that function's slot; reads across functions go to each function's node.
 
 mod batch;
-mod connect;
+pub(crate) mod connect;
 mod inbox;
 mod reader;
 

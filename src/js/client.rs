@@ -48,6 +48,13 @@ pub struct FunctionsClient {
     engine: Arc<Engine>,
 }
 
+impl FunctionsClient {
+    /// For the client's other faces (`observe.rs`).
+    pub(crate) fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+}
+
 #[napi]
 impl FunctionsClient {
     /// No I/O happens here: Redis is reached on first use. Clients with the same resolved

@@ -2,6 +2,8 @@
 
 pub mod client;
 pub mod errors;
+pub mod observe;
+pub mod observe_types;
 pub mod outgoing;
 mod promises;
 mod runtime;

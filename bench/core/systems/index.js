@@ -6,6 +6,7 @@
 const FILES = {
 	addon: './addon',
 	'addon-respond-only': './addon-respond-only',
+	'addon-feed-off': './addon-feed-off',
 	'node-redis': './node-redis-rpc',
 	bullmq: './bullmq',
 };
@@ -15,9 +16,13 @@ function loadSystem(id) {
 	return require(FILES[id]);
 }
 
-/** The systems named in BENCH_SYSTEMS (comma-separated ids), or all of them. */
+/** Measured only against the addon itself, by bench/core/feed.js. */
+const VARIANTS_APART = ['addon-feed-off'];
+
+/** The systems named in BENCH_SYSTEMS (comma-separated ids), or all of them but VARIANTS_APART. */
 function selectedSystems() {
-	const wanted = (process.env.BENCH_SYSTEMS || Object.keys(FILES).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+	const all = Object.keys(FILES).filter((id) => !VARIANTS_APART.includes(id));
+	const wanted = (process.env.BENCH_SYSTEMS || all.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 	return wanted.map(loadSystem);
 }
 
