@@ -155,7 +155,7 @@ impl RedisWatcher {
                 .as_ref()
                 .err()
                 .and_then(|e| e.redirect_node())
-                .and_then(|(host, port)| self.deployment.servers.node(&format!("{host}:{port}")));
+                .and_then(|(addr, _slot)| self.deployment.servers.node(addr));
             if let Some(node) = moved_to {
                 self.node = node;
                 continue;
