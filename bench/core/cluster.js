@@ -8,29 +8,12 @@ const { LocalCluster } = require('../../scripts/local-cluster');
 const { startServerProcess } = require('../support/child');
 const { deleteKeys } = require('../support/cleanup');
 const { redisUrl, scale, uniquePrefix, heading, report, runMain } = require('../support/options');
-const { summarize, msSince, ms, rate, ratio, table } = require('../support/stats');
+const { drive } = require('../support/drive');
+const { summarize, ms, rate, ratio, table } = require('../support/stats');
 const addon = require('./systems/addon');
 
 const LEVELS = [1, 16, 256];
 const FUNCTIONS = 3;
-
-/** `total` calls, `inFlight` at a time, spread over the functions; returns {seconds, latencies}. */
-async function drive(client, total, inFlight) {
-	const latencies = new Array(total);
-	let next = 0;
-	const worker = async () => {
-		while (next < total) {
-			const i = next++;
-			const start = process.hrtime.bigint();
-			const value = await client.call({ a: i, b: 1 }, i % FUNCTIONS);
-			latencies[i] = msSince(start);
-			if (value?.sum !== i + 1) throw new Error(`answered ${JSON.stringify(value)} to ${i} + 1`);
-		}
-	};
-	const start = process.hrtime.bigint();
-	await Promise.all(Array.from({ length: Math.min(inFlight, total) }, worker));
-	return { seconds: msSince(start) / 1000, latencies };
-}
 
 async function main() {
 	heading('Redis Cluster: the addon on 3 primaries vs one Redis');
@@ -47,14 +30,14 @@ async function main() {
 		for (const target of targets) {
 			const server = await startServerProcess('addon', { redisUrl: target.url, prefix, functions: FUNCTIONS, concurrency: 256 });
 			const client = await addon.startClient({ redisUrl: target.url, prefix });
-			await drive(client, scale(600, 60), 16); // warm-up
+			await drive((i) => client.call({ a: i, b: 1 }, i % FUNCTIONS), scale(600, 60), 16); // warm-up
 			const byLevel = Object.fromEntries(LEVELS.map((l) => [l, { seconds: 0, latencies: [] }]));
 			running.push({ target, server, byLevel, client });
 		}
 		for (let round = 0; round < rounds; round++) {
 			for (const level of LEVELS) {
 				for (const r of running) {
-					const { seconds, latencies } = await drive(r.client, perRound, level);
+					const { seconds, latencies } = await drive((i) => r.client.call({ a: i, b: 1 }, i % FUNCTIONS), perRound, level);
 					r.byLevel[level].seconds += seconds;
 					r.byLevel[level].latencies.push(...latencies);
 				}

@@ -7,28 +7,11 @@
 const { startServerProcess } = require('../support/child');
 const { deleteKeys } = require('../support/cleanup');
 const { redisUrl, scale, uniquePrefix, heading, report, runMain } = require('../support/options');
-const { summarize, msSince, ms, rate, ratio, table, verdict } = require('../support/stats');
+const { drive } = require('../support/drive');
+const { summarize, ms, rate, ratio, table, verdict } = require('../support/stats');
 const { loadSystem } = require('./systems');
 
 const LEVELS = [1, 16, 256];
-
-/** `total` calls, `inFlight` at a time; returns {perSecond, latencies}. */
-async function drive(client, total, inFlight) {
-	const latencies = new Array(total);
-	let next = 0;
-	const worker = async () => {
-		while (next < total) {
-			const i = next++;
-			const start = process.hrtime.bigint();
-			const value = await client.call({ a: i, b: 1 });
-			latencies[i] = msSince(start);
-			if (value?.sum !== i + 1) throw new Error(`answered ${JSON.stringify(value)} to ${i} + 1`);
-		}
-	};
-	const start = process.hrtime.bigint();
-	await Promise.all(Array.from({ length: Math.min(inFlight, total) }, worker));
-	return { perSecond: total / (msSince(start) / 1000), latencies };
-}
 
 const median = (values) => summarize(values).p50;
 
@@ -43,7 +26,7 @@ async function main() {
 		for (const system of systems) {
 			const server = await startServerProcess(system.id, { redisUrl, prefix, concurrency: Math.max(...LEVELS) });
 			const client = await system.startClient({ redisUrl, prefix });
-			await drive(client, scale(1000, 100), 16); // warm-up
+			await drive((i) => client.call({ a: i, b: 1 }), scale(1000, 100), 16); // warm-up
 			running.push({ server, client });
 		}
 		const [on, off] = running;
@@ -52,7 +35,7 @@ async function main() {
 			for (const level of LEVELS) {
 				const pair = round % 2 === 0 ? [on, off] : [off, on];
 				const measured = new Map();
-				for (const r of pair) measured.set(r, await drive(r.client, perRound, level));
+				for (const r of pair) measured.set(r, await drive((i) => r.client.call({ a: i, b: 1 }), perRound, level));
 				const [a, b] = [measured.get(on), measured.get(off)];
 				const at = byLevel[level];
 				at.rate.push(a.perSecond / b.perSecond);

@@ -7,28 +7,11 @@ const { startServerProcess } = require('../support/child');
 const { deleteKeys } = require('../support/cleanup');
 const { redisUrl, scale, uniquePrefix, heading, report, runMain } = require('../support/options');
 const { localRedisPid, meter } = require('../support/cpu');
-const { summarize, msSince, ms, rate, ratio, table, verdict } = require('../support/stats');
+const { drive } = require('../support/drive');
+const { summarize, ms, rate, ratio, table, verdict } = require('../support/stats');
 const { isPeer, selectedSystems } = require('./systems');
 
 const LEVELS = [1, 16, 256];
-
-/** `total` calls, `inFlight` at a time; returns {seconds, latencies}. */
-async function drive(client, total, inFlight) {
-	const latencies = new Array(total);
-	let next = 0;
-	const worker = async () => {
-		while (next < total) {
-			const i = next++;
-			const start = process.hrtime.bigint();
-			const value = await client.call({ a: i, b: 1 });
-			latencies[i] = msSince(start);
-			if (value?.sum !== i + 1) throw new Error(`answered ${JSON.stringify(value)} to ${i} + 1`);
-		}
-	};
-	const start = process.hrtime.bigint();
-	await Promise.all(Array.from({ length: Math.min(inFlight, total) }, worker));
-	return { seconds: msSince(start) / 1000, latencies };
-}
 
 async function main() {
 	heading('Throughput: calls/s through one consumer');
@@ -42,7 +25,7 @@ async function main() {
 		for (const system of systems) {
 			const server = await startServerProcess(system.id, { redisUrl, prefix, concurrency: Math.max(...LEVELS) });
 			const client = await system.startClient({ redisUrl, prefix });
-			await drive(client, scale(1000, 50), 16); // warm-up
+			await drive((i) => client.call({ a: i, b: 1 }), scale(1000, 50), 16); // warm-up
 			const byLevel = Object.fromEntries(
 				LEVELS.map((l) => [l, { seconds: 0, latencies: [], cpu: { caller: 0, server: 0, redis: 0 }, switches: { caller: 0, server: 0, redis: 0 } }]),
 			);
@@ -52,7 +35,7 @@ async function main() {
 			for (const level of LEVELS) {
 				for (const r of running) {
 					const stopMeter = meter({ caller: process.pid, server: r.server.pid, redis: redisPid });
-					const { seconds, latencies } = await drive(r.client, perRound, level);
+					const { seconds, latencies } = await drive((i) => r.client.call({ a: i, b: 1 }), perRound, level);
 					const { cpu, switches } = stopMeter();
 					const at = r.byLevel[level];
 					at.seconds += seconds;
