@@ -4,7 +4,7 @@
 import type { FunctionAccess } from '../shared/addon-types';
 import { type N8nProject, configuredCallerPolicyDefault, projectOfWorkflow } from '../shared/n8n-services';
 
-export const CALLER_POLICIES = ['any', 'none', 'workflowsFromSameOwner', 'workflowsFromAList'] as const;
+const CALLER_POLICIES = ['any', 'none', 'workflowsFromSameOwner', 'workflowsFromAList'] as const;
 type CallerPolicy = (typeof CALLER_POLICIES)[number];
 
 const N8N_DEFAULT_POLICY: CallerPolicy = 'workflowsFromSameOwner';
@@ -17,7 +17,7 @@ function isCallerPolicy(value: unknown): value is CallerPolicy {
  * n8n's default for workflows that set no policy: its configuration, else read from the
  * environment by n8n's rules (an invalid value falls back to n8n's default).
  */
-export function defaultCallerPolicy(env: NodeJS.ProcessEnv = process.env): CallerPolicy {
+function defaultCallerPolicy(env: NodeJS.ProcessEnv = process.env): CallerPolicy {
 	const configured = configuredCallerPolicyDefault();
 	if (isCallerPolicy(configured)) return configured;
 	const raw = env.N8N_WORKFLOW_CALLER_POLICY_DEFAULT_OPTION;
@@ -40,7 +40,7 @@ function callerIdsOf(settings: CallerSettings): string[] {
 		.filter((id) => id !== '');
 }
 
-export function functionAccess(settings: CallerSettings, project: N8nProject | undefined): FunctionAccess {
+function functionAccess(settings: CallerSettings, project: N8nProject | undefined): FunctionAccess {
 	const access: FunctionAccess = {
 		policy: isCallerPolicy(settings.callerPolicy) ? settings.callerPolicy : defaultCallerPolicy(),
 		projectId: project?.id ?? '',
