@@ -3,8 +3,8 @@
 // worker-slots.ts).
 import type { RelatedExecution } from 'n8n-workflow';
 
-import type { CallRequest, CallerIdentity, ExecutionRef } from '../shared/addon-types';
-import { callerIdentity } from '../shared/caller-identity';
+import type { CallRequest, ExecutionRef } from '../shared/addon-types';
+import { runningCaller } from '../shared/caller-identity';
 import type { Functions } from '../shared/client';
 import { type CallerContext, canRunHere, runHere } from './run-here';
 import { inSlot, runHerePolicy } from './worker-slots';
@@ -19,22 +19,10 @@ function callerExecution(context: CallerContext): ExecutionRef | undefined {
 	return executionId && workflowId ? { executionId, workflowId } : undefined;
 }
 
-/** The calling workflow and its project, looked up once per node run (its context). */
-const callers = new WeakMap<CallerContext, Promise<CallerIdentity | undefined>>();
-
-function callerOf(context: CallerContext): Promise<CallerIdentity | undefined> {
-	let caller = callers.get(context);
-	if (!caller) {
-		caller = callerIdentity(context);
-		callers.set(context, caller);
-	}
-	return caller;
-}
-
 export async function makeCall(context: CallerContext, functions: Functions, request: CallRequest): Promise<CallOutcome> {
 	const parent = callerExecution(context);
 	if (parent) request.parent = parent;
-	const caller = await callerOf(context);
+	const caller = await runningCaller(context);
 	if (caller) request.caller = caller;
 	if (!parent || !canRunHere(context)) {
 		try {

@@ -14,7 +14,7 @@ import type {
 
 import { searchWorkflows } from '../CallFunction/search-methods';
 import type { FunctionInfo } from '../shared/addon-types';
-import { callerIdentity } from '../shared/caller-identity';
+import { runningCaller } from '../shared/caller-identity';
 import { type Functions, getFunctions } from '../shared/client';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { GuidedError } from '../shared/guided-error';
@@ -131,7 +131,7 @@ export class FunctionTools implements INodeType {
 			const modules = loadN8nAiModules();
 			const { selection, timeoutMs } = readToolSettings(this, itemIndex);
 			const functions = await getFunctions(this);
-			const offered = await offeredFunctions(functions, selection, await callerIdentity(this));
+			const offered = await offeredFunctions(functions, selection, await runningCaller(this));
 			if (offered.length === 0) throw nothingToOffer(selection);
 			const tools = buildFunctionTools(modules, offered, (info, args) => invokeDirectly(this, functions, info, args, timeoutMs));
 			return { response: new modules.StructuredToolkit(tools) };
@@ -151,7 +151,7 @@ export class FunctionTools implements INodeType {
 		try {
 			settings = readToolSettings(this, 0);
 			functions = await getFunctions(this);
-			chosen = await chosenFunctions(functions, settings.selection, await callerIdentity(this));
+			chosen = await chosenFunctions(functions, settings.selection, await runningCaller(this));
 		} catch (error) {
 			throw toNodeError(this.getNode(), error);
 		}

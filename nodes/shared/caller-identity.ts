@@ -25,3 +25,16 @@ export async function callerIdentity(
 	if (workflowName) identity.workflowName = workflowName;
 	return identity;
 }
+
+/** The running workflow's identity, looked up once per node run (its context). */
+const running = new WeakMap<NodeContext, Promise<CallerIdentity | undefined>>();
+
+/** The identity of the workflow a node runs in: its calls and its lists of functions share one lookup. */
+export function runningCaller(context: NodeContext): Promise<CallerIdentity | undefined> {
+	let caller = running.get(context);
+	if (!caller) {
+		caller = callerIdentity(context);
+		running.set(context, caller);
+	}
+	return caller;
+}
