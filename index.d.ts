@@ -101,8 +101,10 @@ export declare class ServedFunction {
   /** Waits for calls and resolves with all that are ready (at least one); an empty array once closed. */
   next(): Promise<Array<IncomingCall>>
   /**
-   * The execution of a call has ended. If nothing answered the call, it is answered with
-   * `error` (or a generic "ended without reaching Return from Function"). True if this answered it.
+   * The execution of a call has ended, failed with `error` if it did. If nothing answered
+   * the call, a failed execution runs again while the function allows more attempts, and
+   * otherwise the call is answered with the error (or "ended without reaching Return from
+   * Function"). True if this answered it. It may be reported after `close()`.
    */
   finished(context: CallContext, error?: string | undefined | null): Promise<boolean>
   /**
@@ -220,6 +222,9 @@ export interface DeadLetter {
   items?: Array<any>
 }
 
+/** Every code `error.code` may hold on an error of the engine. */
+export declare function errorCodes(): Array<string>
+
 export interface EventBatch {
   events: Array<FunctionEvent>
   /** Pass to `watch(from)` to read on from here. */
@@ -255,7 +260,10 @@ export interface FunctionDefinition {
   workflowId: string
   workflowName?: string
   nodeName?: string
-  /** How many times a call may run (failed executions and dead processes count); default 3. */
+  /**
+   * How many times a call may run when its executions fail; default 1. (A call whose
+   * process died is taken over and run again besides.)
+   */
   maxAttempts?: number
   /**
    * The Function node as n8n describes it (`this.getNode()`): a caller inside n8n puts it

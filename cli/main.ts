@@ -47,10 +47,9 @@ export async function main(argv: string[], output: Output): Promise<number> {
 	}
 }
 
-/** The addon's "CODE: message" without the code: the message says what to do. */
+/** An error's message: the addon's say what to do. */
 function readable(error: unknown): string {
 	// An addon error's realm may not be this Error's (jest): read its message as a field.
 	const message = (error as { message?: unknown } | null)?.message;
-	const text = typeof message === 'string' ? message : String(error);
-	return text.replace(/^[A-Z_]+: /, '');
+	return typeof message === 'string' ? message : String(error);
 }

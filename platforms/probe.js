@@ -54,7 +54,7 @@ async function roundTrip(FunctionsClient, options) {
 		try {
 			await client.call({ scope: '__global__', name: 'add', items: [{ a: 'two', b: 3 }], timeoutMs: 20000 });
 		} catch (error) {
-			refusal = error.message;
+			refusal = `${error.code}: ${error.message}`;
 		}
 		if (!refusal?.startsWith('INVALID_ARGUMENTS: ')) throw new Error(`add('two', 3) over ${client.backend} was not refused as a wrong argument: ${refusal ?? 'it was answered'}`);
 		return { backend: client.backend, answer, refusal };
@@ -69,7 +69,7 @@ async function untrustedRefusal(FunctionsClient) {
 	try {
 		await client.list();
 	} catch (error) {
-		return error.message;
+		return `${error.code}: ${error.message}`;
 	}
 	throw new Error(`${PROBE_TLS_URL} was reached without trusting its certificate authority`);
 }

@@ -1,44 +1,35 @@
-//! One engine per connection setting per process: the backend plus the definitions
-//! callers validated against. Clients with the same settings share it, so a process
-//! holds one set of connections however many nodes use them.
+//! One engine per connection setting per process: the backend, the runs of calls in this
+//! process, and the definitions callers validated against. Clients with the same settings
+//! share it, so a process holds one set of connections however many nodes use them.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::backend::memory::MemoryBackend;
 use crate::backend::redis::RedisBackend;
 use crate::backend::{Backend, Start};
-use crate::call::{self, Outgoing, Request};
+use crate::call::{self, Calling, Definitions, Outgoing, Request};
 use crate::config::{Settings, Target};
 use crate::error::{EngineError, Result};
-use crate::held::HeldCalls;
 use crate::keys::FunctionKey;
+use crate::observe::dead;
 use crate::observe::feed::Feed;
 use crate::observe::observed::ObservedBackend;
 use crate::observe::redis_feed::Deployment;
 use crate::protocol::{CallContext, ExecutionRef, FunctionDef, FunctionInfo, Reply};
-use crate::running::Running;
+use crate::runs::{Ended, Runs};
 use crate::serve::{self, Served};
 
 pub struct Engine {
     backend: Arc<dyn Backend>,
-    definitions: Mutex<HashMap<FunctionKey, Arc<KnownDefinition>>>,
-    held: Arc<HeldCalls>,
-    /// Calls whose executions run in this process.
-    running: Arc<Running>,
-    /// The runner name this process's callers use when they run their own calls.
-    caller_runner: String,
+    runs: Arc<Runs>,
+    definitions: Arc<Definitions>,
     /// Where this engine's events go (observe/); `deployment` is its Redis view, if any.
     feed: Arc<Feed>,
     deployment: Option<Arc<Deployment>>,
-}
-
-/// A definition callers in this process validate against, with its version worked out once.
-pub(crate) struct KnownDefinition {
-    pub def: FunctionDef,
-    pub version: String,
 }
 
 static ENGINES: LazyLock<Mutex<HashMap<String, Arc<Engine>>>> = LazyLock::new(Default::default);
@@ -68,16 +59,7 @@ impl Engine {
             Target::Redis { .. } => Arc::new(RedisBackend::new(settings)?),
         };
         let backend = ObservedBackend::wrap(backend, feed.clone());
-        let runner = serve::consumer_name();
-        Ok(Self {
-            running: Running::new(backend.clone(), runner.clone()),
-            caller_runner: format!("{}{runner}", call::CALLER_RUNNER_PREFIX),
-            backend,
-            definitions: Mutex::default(),
-            held: Arc::default(),
-            feed,
-            deployment,
-        })
+        Ok(Self { runs: Runs::new(backend.clone()), backend, definitions: Arc::default(), feed, deployment })
     }
 
     pub fn feed(&self) -> &Arc<Feed> {
@@ -97,52 +79,37 @@ impl Engine {
         self.backend.settings()
     }
 
-    pub async fn serve(&self, def: FunctionDef) -> Result<Served> {
-        serve::serve(self.backend.clone(), self.held.clone(), def).await
-    }
-
-    /// Calls a function; calls with the same `idempotency_key` share one run and one answer.
-    pub async fn call(self: &Arc<Self>, request: Request) -> Result<Value> {
-        call::call(self.clone(), request).await
-    }
-
-    /// A call that may be handed back for this process to run (see `call::Outgoing`).
-    pub fn outgoing(self: &Arc<Self>, request: Request) -> Outgoing {
-        Outgoing::new(self.clone(), request)
-    }
-
     /// The function's key for a call, as JS names it.
     pub fn key(scope: &str, name: &str) -> Result<FunctionKey> {
         FunctionKey::new(scope, name).map_err(|e| EngineError::InvalidArguments(e.to_string()))
     }
 
-    /// An execution begins to run a call (the Function node's first step): `Run` unless the
-    /// caller took the call back, another execution runs it, or it has its answer already.
-    pub async fn start(&self, context: &CallContext) -> Result<Start> {
-        context.check()?;
-        if context.runner.as_deref() == Some(self.caller_runner.as_str()) {
-            return Ok(Start::Run); // this process's caller runs its own call
-        }
-        let started = self.backend.start(context, self.running.runner()).await?;
-        if started == Start::Run {
-            self.running.add(context.key()?, context.entry_id.clone(), context.call_id.clone());
-        }
-        Ok(started)
+    pub async fn serve(&self, def: FunctionDef) -> Result<Served> {
+        serve::serve(self.backend.clone(), self.runs.clone(), def).await
     }
 
-    pub async fn respond(&self, context: &CallContext, value: Value) -> Result<bool> {
-        self.respond_from(context, value, None).await
+    /// Calls a function; calls with the same `idempotency_key` share one run and one answer.
+    pub async fn call(&self, request: Request) -> Result<Value> {
+        call::call(self.calling(), request).await
+    }
+
+    /// A call that may be handed back for this process to run (see `call::Outgoing`).
+    pub fn outgoing(&self, request: Request) -> Outgoing {
+        Outgoing::new(self.calling(), request)
+    }
+
+    fn calling(&self) -> Calling {
+        Calling { backend: self.backend.clone(), runs: self.runs.clone(), definitions: self.definitions.clone() }
+    }
+
+    /// An execution begins to run the call it was started for (see `Runs::start`).
+    pub async fn start(&self, context: &CallContext) -> Result<Start> {
+        self.runs.start(context).await
     }
 
     /// Answers with a value, from the function's `execution` when n8n recorded one (the
-    /// caller links its node to it).
-    pub async fn respond_from(
-        &self,
-        context: &CallContext,
-        value: Value,
-        execution: Option<ExecutionRef>,
-    ) -> Result<bool> {
-        context.check()?;
+    /// caller links its node to it). False when the call had its answer already.
+    pub async fn respond(&self, context: &CallContext, value: Value, execution: Option<ExecutionRef>) -> Result<bool> {
         let reply = Reply { execution, ..Reply::value(value) };
         let size = serde_json::to_string(&reply).map(|j| j.len()).unwrap_or(0);
         let limit = self.settings().max_payload_bytes;
@@ -150,41 +117,28 @@ impl Engine {
             let message = format!(
                 "the value it returned is {size} bytes of JSON, over the limit of {limit} bytes (N8N_FUNCTIONS_MAX_PAYLOAD_BYTES)"
             );
-            self.answer(context, &Reply::failed(message.clone())).await?;
+            self.runs.answer(context, &Reply::failed(message.clone())).await?;
             return Err(EngineError::PayloadTooLarge(format!(
                 "The function's return value is too large: {message}. Return less data, or raise the limit on every n8n process."
             )));
         }
-        self.answer(context, &reply).await
+        self.runs.answer(context, &reply).await
     }
 
-    pub async fn fail(&self, context: &CallContext, message: &str) -> Result<bool> {
-        self.fail_from(context, message, None).await
+    /// Answers with an error the caller raises. False when the call had its answer already.
+    pub async fn fail(&self, context: &CallContext, message: &str, execution: Option<ExecutionRef>) -> Result<bool> {
+        self.runs.answer(context, &Reply { execution, ..Reply::failed(message) }).await
     }
 
-    pub async fn fail_from(
-        &self,
-        context: &CallContext,
-        message: &str,
-        execution: Option<ExecutionRef>,
-    ) -> Result<bool> {
-        context.check()?;
-        self.answer(context, &Reply { execution, ..Reply::failed(message) }).await
+    /// A run of the call ended (see `Runs::ended`); true if this answered the call.
+    pub async fn finished(&self, context: &CallContext, error: Option<String>) -> Result<bool> {
+        Ok(matches!(self.runs.ended(context, error).await?, Ended::Over { answered_now: true }))
     }
 
     /// The answer stored for a call, if any (to tell a refused Return from Function why).
     pub async fn stored_answer(&self, context: &CallContext) -> Result<Option<Reply>> {
         context.check()?;
         self.backend.stored_answer(context).await
-    }
-
-    async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
-        let stored = self.backend.answer(context, reply).await?;
-        if stored {
-            self.held.mark_answered(&context.call_id);
-        }
-        self.running.forget(&context.key()?, &context.call_id);
-        Ok(stored)
     }
 
     pub async fn list(&self, scope: Option<&str>) -> Result<Vec<FunctionInfo>> {
@@ -198,26 +152,25 @@ impl Engine {
         }
     }
 
-    pub(crate) fn held(&self) -> &HeldCalls {
-        &self.held
-    }
-
-    /// The runner name of this process's callers running their own calls.
-    pub(crate) fn caller_runner(&self) -> &str {
-        &self.caller_runner
-    }
-
-    pub(crate) fn known_definition(&self, key: &FunctionKey) -> Option<Arc<KnownDefinition>> {
-        lock(&self.definitions).get(key).cloned()
-    }
-
-    pub(crate) fn remember_definition(&self, key: &FunctionKey, def: FunctionDef) -> Arc<KnownDefinition> {
-        let known = Arc::new(KnownDefinition { version: def.version(), def });
-        lock(&self.definitions).insert(key.clone(), known.clone());
-        known
-    }
-
-    pub(crate) fn forget_definition(&self, key: &FunctionKey) {
-        lock(&self.definitions).remove(key);
+    /// Sends a dead letter's call again, as a new call with a new deadline, and waits for
+    /// its answer. Answered with a value, the dead letter is removed; a call that fails
+    /// again keeps it.
+    pub async fn retry_dead_letter(&self, key: &FunctionKey, id: &str, timeout: Duration) -> Result<Value> {
+        let deployment = self.deployment.as_ref().ok_or_else(|| {
+            EngineError::InvalidOptions(
+                "Dead letters are kept in Redis only; this engine keeps calls in memory.".into(),
+            )
+        })?;
+        let letter = dead::show(deployment, key, id).await?;
+        let Some(items) = letter.items else {
+            return Err(EngineError::InvalidArguments(format!(
+                "Dead letter {id} of function '{}' holds no readable call ({}), so it cannot be sent again; drop it with purge.",
+                key.as_string(),
+                letter.reason
+            )));
+        };
+        let value = self.call(Request::new(key.clone(), items, timeout)).await?;
+        dead::purge(deployment, key, &[id.to_string()]).await?;
+        Ok(value)
     }
 }

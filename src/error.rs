@@ -1,5 +1,5 @@
 //! The engine's one error type. Every variant carries a message a user can act on;
-//! `code()` is the stable prefix JS sees ("CODE: message").
+//! `code()` is the stable code JS sees as `error.code`.
 
 use thiserror::Error;
 
@@ -33,8 +33,25 @@ pub enum EngineError {
     Internal(String),
 }
 
+/// Every code `EngineError::code` gives, in the order of the variants: the TypeScript list
+/// (`nodes/shared/functions-error.ts`) is checked against it.
+pub const CODES: [&str; 12] = [
+    "FUNCTION_NOT_FOUND",
+    "FUNCTION_INACTIVE",
+    "INVALID_ARGUMENTS",
+    "CALLER_NOT_ALLOWED",
+    "INVALID_DEFINITION",
+    "CALL_TIMEOUT",
+    "FUNCTION_FAILED",
+    "REDIS_UNAVAILABLE",
+    "INVALID_CALL_CONTEXT",
+    "PAYLOAD_TOO_LARGE",
+    "INVALID_OPTIONS",
+    "INTERNAL",
+];
+
 impl EngineError {
-    /// The greppable prefix JS code branches on; part of the addon's contract.
+    /// The stable code JS branches on (`error.code`); part of the addon's contract.
     pub fn code(&self) -> &'static str {
         match self {
             Self::FunctionNotFound(_) => "FUNCTION_NOT_FOUND",
@@ -50,5 +67,29 @@ impl EngineError {
             Self::InvalidOptions(_) => "INVALID_OPTIONS",
             Self::Internal(_) => "INTERNAL",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed_once() {
+        let all = [
+            EngineError::FunctionNotFound(String::new()),
+            EngineError::FunctionInactive(String::new()),
+            EngineError::InvalidArguments(String::new()),
+            EngineError::CallerNotAllowed(String::new()),
+            EngineError::InvalidDefinition(String::new()),
+            EngineError::CallTimeout(String::new()),
+            EngineError::FunctionFailed(String::new()),
+            EngineError::RedisUnavailable(String::new()),
+            EngineError::InvalidCallContext(String::new()),
+            EngineError::PayloadTooLarge(String::new()),
+            EngineError::InvalidOptions(String::new()),
+            EngineError::Internal(String::new()),
+        ];
+        assert_eq!(all.map(|error| error.code()), CODES);
     }
 }

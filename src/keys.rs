@@ -61,13 +61,7 @@ impl Keys {
     }
 
     fn function(&self, key: &FunctionKey, what: &str) -> String {
-        format!("{}{what}", self.of_function(key))
-    }
-
-    /// What every key of one function starts with, for scripts that build the keys of the
-    /// calls they find (all in the function's hash slot).
-    pub fn of_function(&self, key: &FunctionKey) -> String {
-        format!("{}fn:{{{}/{}}}:", self.prefix, key.scope, key.name)
+        format!("{}fn:{{{}/{}}}:{what}", self.prefix, key.scope, key.name)
     }
 
     /// Stream of pending calls (consumer group `GROUP`).
@@ -75,7 +69,9 @@ impl Keys {
         self.function(key, "calls")
     }
 
-    /// Hash: `version` and `json` of the definition.
+    /// Hash: `version` and `json` of the definition; `stoppedAt` when its last consumer
+    /// stopped, `deactivatedAt` while its workflow is deactivated, `startedAt` when a call
+    /// of it last started.
     pub fn definition(&self, key: &FunctionKey) -> String {
         self.function(key, "def")
     }

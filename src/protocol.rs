@@ -8,6 +8,13 @@ use crate::error::{EngineError, Result};
 
 pub const PROTOCOL_VERSION: u32 = 1;
 
+/// Runner names of callers running their own calls start with this: an execution of a
+/// trigger that ended leaves such a call alone (`answer.lua` is given it).
+pub const CALLER_RUNNER_PREFIX: &str = "caller:";
+
+/// Why a call failed whose execution ended without answering it.
+pub const NO_RETURN: &str = "its execution ended without reaching a Return from Function node";
+
 /// The scope of functions callable from every workflow.
 pub const GLOBAL_SCOPE: &str = "__global__";
 
@@ -333,6 +340,33 @@ impl CallContext {
     }
 }
 
+/// A run of a call, as JS receives it: a Function trigger emits it, or a caller runs it.
+#[derive(Debug, Clone)]
+pub struct IncomingCall {
+    pub context: CallContext,
+    /// The validated argument sets, defaults applied: one per item to emit.
+    pub items: Vec<Args>,
+    /// Which run this is (1 for the first).
+    pub attempt: u32,
+    /// Who sent it, kept for when the call goes back to its stream or to the dead letters.
+    pub caller: Option<Caller>,
+}
+
+impl IncomingCall {
+    /// The call as it sits in the stream.
+    pub fn to_call(&self) -> Call {
+        Call {
+            v: self.context.v,
+            id: self.context.call_id.clone(),
+            items: self.items.clone(),
+            deadline: self.context.deadline,
+            reply_to: self.context.reply_to.clone(),
+            parent: self.context.parent.clone(),
+            caller: self.caller.clone(),
+        }
+    }
+}
+
 /// The answer to a call: stored under the call's reply key (the source of truth) and
 /// published to the caller's inbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -352,9 +386,31 @@ pub struct Reply {
 #[serde(rename_all = "camelCase")]
 pub struct ReplyError {
     pub message: String,
-    /// "failed" (the function raised or its execution ended without returning), "timeout",
-    /// or "inactive" (its workflow was deactivated before the call ran).
-    pub kind: String,
+    pub kind: ReplyKind,
+}
+
+/// Why a call has no value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReplyKind {
+    /// Its caller's deadline passed.
+    Timeout,
+    /// Its workflow was deactivated before the call ran.
+    Inactive,
+    /// The function raised, or its execution ended without returning (and any kind a newer
+    /// version of the package may add).
+    #[serde(other)]
+    Failed,
+}
+
+impl ReplyKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Failed => "failed",
+            Self::Timeout => "timeout",
+            Self::Inactive => "inactive",
+        }
+    }
 }
 
 impl Reply {
@@ -363,35 +419,42 @@ impl Reply {
     }
 
     pub fn failed(message: impl Into<String>) -> Self {
-        Self::error("failed", message)
+        Self::error(ReplyKind::Failed, message)
     }
 
     pub fn timed_out(message: impl Into<String>) -> Self {
-        Self::error("timeout", message)
+        Self::error(ReplyKind::Timeout, message)
     }
 
     /// The function's workflow was deactivated: its callers get FUNCTION_INACTIVE.
     pub fn inactive(message: impl Into<String>) -> Self {
-        Self::error("inactive", message)
+        Self::error(ReplyKind::Inactive, message)
     }
 
-    fn error(kind: &str, message: impl Into<String>) -> Self {
+    fn error(kind: ReplyKind, message: impl Into<String>) -> Self {
         Self {
             v: PROTOCOL_VERSION,
             value: None,
-            error: Some(ReplyError { message: message.into(), kind: kind.to_string() }),
+            error: Some(ReplyError { message: message.into(), kind }),
             execution: None,
         }
     }
 
+    /// "value", or the kind of error: how a call was answered, for JS.
+    pub fn kind_name(&self) -> &'static str {
+        self.error.as_ref().map_or("value", |error| error.kind.name())
+    }
+
     /// What the caller gets: the value, or the error it raises.
     pub fn into_result(self, function: &str) -> Result<Value> {
-        match self.error {
-            None => Ok(self.value.unwrap_or(Value::Null)),
-            Some(error) if error.kind == "timeout" => Err(EngineError::CallTimeout(error.message)),
-            Some(error) if error.kind == "inactive" => Err(EngineError::FunctionInactive(error.message)),
-            Some(error) => Err(EngineError::FunctionFailed(format!("Function '{function}' failed: {}", error.message))),
-        }
+        let Some(error) = self.error else { return Ok(self.value.unwrap_or(Value::Null)) };
+        Err(match error.kind {
+            ReplyKind::Timeout => EngineError::CallTimeout(error.message),
+            ReplyKind::Inactive => EngineError::FunctionInactive(error.message),
+            ReplyKind::Failed => {
+                EngineError::FunctionFailed(format!("Function '{function}' failed: {}", error.message))
+            }
+        })
     }
 }
 
@@ -442,6 +505,12 @@ mod tests {
         let failed = Reply::failed("boom").into_result("add").unwrap_err();
         assert_eq!(failed, EngineError::FunctionFailed("Function 'add' failed: boom".into()));
         assert_eq!(Reply::timed_out("late").into_result("add").unwrap_err().code(), "CALL_TIMEOUT");
+    }
+
+    #[test]
+    fn an_error_kind_from_a_newer_version_reads_as_failed() {
+        let reply: Reply = serde_json::from_str(r#"{"v":1,"error":{"message":"m","kind":"cancelled"}}"#).unwrap();
+        assert_eq!(reply.kind_name(), "failed");
     }
 
     #[test]

@@ -11,12 +11,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::serving::each_call;
-use n8n_nodes_functions::call::{Policy, Request};
 use n8n_nodes_functions::config::{self, Options};
-use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::keys::FunctionKey;
 use n8n_nodes_functions::protocol::{Access, Caller, CallerPolicy, FunctionDef, GLOBAL_SCOPE};
-use n8n_nodes_functions::serve::{Closing, Served};
+use n8n_nodes_functions::Engine;
+use n8n_nodes_functions::{Closing, Served};
+use n8n_nodes_functions::{Policy, Request};
 use serde_json::{json, Value};
 
 fn engines() -> Vec<(&'static str, Arc<Engine>)> {
@@ -68,7 +68,7 @@ async fn serve_counting(engine: &Arc<Engine>, def: FunctionDef) -> (Arc<Served>,
         let (engine, counter) = (engine.clone(), counter.clone());
         async move {
             counter.fetch_add(1, Ordering::SeqCst);
-            engine.respond(&call.context, json!("paid")).await.unwrap();
+            engine.respond(&call.context, json!("paid"), None).await.unwrap();
         }
     });
     (served, ran)

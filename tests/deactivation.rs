@@ -9,12 +9,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::serving::{answer_every_call, collect_calls};
-use n8n_nodes_functions::backend::Start;
 use n8n_nodes_functions::config::{self, Options};
-use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::error::EngineError;
+use n8n_nodes_functions::protocol::IncomingCall;
 use n8n_nodes_functions::protocol::{FunctionDef, GLOBAL_SCOPE};
-use n8n_nodes_functions::serve::{Closing, IncomingCall};
+use n8n_nodes_functions::Closing;
+use n8n_nodes_functions::Engine;
+use n8n_nodes_functions::Start;
 use serde_json::{json, Value};
 
 #[derive(Clone, Copy, Debug)]
@@ -108,7 +109,7 @@ async fn a_running_execution_still_answers(kind: Kind) {
     assert_eq!(engine.start(&running.context).await.unwrap(), Start::Run);
     served.close(Closing::Deactivated).await.unwrap();
     tokio::time::sleep(HEARTBEAT * 3).await;
-    assert!(engine.respond(&running.context, json!("hello")).await.unwrap());
+    assert!(engine.respond(&running.context, json!("hello"), None).await.unwrap());
     assert_eq!(caller.await.unwrap().unwrap(), json!("hello"), "{kind:?}");
 }
 

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use n8n_nodes_functions::config::{self, Options};
-use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::protocol::{FunctionDef, Param, ParamType, GLOBAL_SCOPE};
-use n8n_nodes_functions::serve::Closing;
+use n8n_nodes_functions::Closing;
+use n8n_nodes_functions::Engine;
 use serde_json::{json, Value};
 
 use common::serving::each_call;
@@ -41,13 +41,13 @@ fn greet(parameters: Vec<Param>) -> FunctionDef {
 }
 
 /// Serves `def` and answers each call with the arguments its execution starts with.
-async fn serve_echo(engine: &Arc<Engine>, def: FunctionDef) -> Arc<n8n_nodes_functions::serve::Served> {
+async fn serve_echo(engine: &Arc<Engine>, def: FunctionDef) -> Arc<n8n_nodes_functions::Served> {
     let served = Arc::new(engine.serve(def).await.unwrap());
     let engine = engine.clone();
     each_call(served.clone(), move |_, call| {
         let engine = engine.clone();
         async move {
-            engine.respond(&call.context, Value::Object(call.items[0].clone())).await.unwrap();
+            engine.respond(&call.context, Value::Object(call.items[0].clone()), None).await.unwrap();
         }
     });
     served

@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use n8n_nodes_functions::config::{self, Options};
-use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::error::EngineError;
 use n8n_nodes_functions::protocol::{now_ms, FunctionDef, Param, ParamType, GLOBAL_SCOPE};
-use n8n_nodes_functions::serve::{Closing, Served};
+use n8n_nodes_functions::Engine;
+use n8n_nodes_functions::{Closing, Served};
 use redis::aio::MultiplexedConnection;
 use serde_json::{json, Value};
 
@@ -72,7 +72,7 @@ fn answer_all(engine: Arc<Engine>, served: Arc<Served>) -> Arc<Mutex<Vec<u32>>> 
         async move {
             record.lock().unwrap().push(call.attempt);
             let value = json!({"a": call.items[0]["a"], "attempt": call.attempt});
-            engine.respond(&call.context, value).await.unwrap();
+            engine.respond(&call.context, value, None).await.unwrap();
         }
     });
     seen
@@ -236,7 +236,7 @@ async fn a_live_consumer_keeps_a_long_call_from_being_taken_over() {
     // Ten stale windows (3 heartbeats each) pass while the holder runs the call.
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(stolen.lock().unwrap().is_empty(), "a live holder's call was taken over");
-    f.engine.respond(&taken[0].context, json!("done by the holder")).await.unwrap();
+    f.engine.respond(&taken[0].context, json!("done by the holder"), None).await.unwrap();
     assert_eq!(call.await.unwrap().unwrap(), json!("done by the holder"));
     holder.close(Closing::Restarting).await.unwrap();
     other.close(Closing::Restarting).await.unwrap();
@@ -342,7 +342,7 @@ async fn returns_then_fails(answered_elsewhere: bool) {
     each_call(served.clone(), move |served, call| {
         let (engine, record) = (answering.clone(), record.clone());
         async move {
-            engine.respond(&call.context, json!({"ok": call.attempt})).await.unwrap();
+            engine.respond(&call.context, json!({"ok": call.attempt}), None).await.unwrap();
             let failure = Some("a node after the return failed".to_string());
             let answered = served.finished(&call.context, failure).await.unwrap();
             record.lock().unwrap().push(answered);

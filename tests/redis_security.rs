@@ -10,9 +10,9 @@ use std::time::Duration;
 use common::serving::each_call;
 use common::PrivateRedis;
 use n8n_nodes_functions::config::{self, Options};
-use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::protocol::{FunctionDef, GLOBAL_SCOPE};
-use n8n_nodes_functions::serve::Closing;
+use n8n_nodes_functions::Closing;
+use n8n_nodes_functions::Engine;
 use serde_json::{json, Value};
 
 fn engine(url: &str, prefix: &str, vars: &[(&str, &str)]) -> Arc<Engine> {
@@ -45,7 +45,7 @@ async fn round_trip(engine: &Arc<Engine>) -> Result<Value, String> {
         let engine = answering.clone();
         async move {
             let context = serde_json::to_value(&call.context).unwrap();
-            engine.respond(&call.context, json!({"args": call.items[0], "context": context})).await.unwrap();
+            engine.respond(&call.context, json!({"args": call.items[0], "context": context}), None).await.unwrap();
         }
     });
     let items = vec![json!({"word": "hello"}).as_object().unwrap().clone()];

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use n8n_nodes_functions::config::{self, Options};
-use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::protocol::{FunctionDef, GLOBAL_SCOPE};
-use n8n_nodes_functions::serve::Closing;
+use n8n_nodes_functions::Closing;
+use n8n_nodes_functions::Engine;
 
 fn redis_url() -> String {
     std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())

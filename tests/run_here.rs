@@ -10,13 +10,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::serving::{collect_calls, each_call};
-use n8n_nodes_functions::backend::Start;
-use n8n_nodes_functions::call::{Outgoing, Policy, Request, Step};
 use n8n_nodes_functions::config::{self, Options};
-use n8n_nodes_functions::engine::Engine;
 use n8n_nodes_functions::keys::FunctionKey;
+use n8n_nodes_functions::protocol::IncomingCall;
 use n8n_nodes_functions::protocol::{FunctionDef, Param, ParamType, DEFAULT_MAX_ATTEMPTS, GLOBAL_SCOPE};
-use n8n_nodes_functions::serve::{Closing, IncomingCall};
+use n8n_nodes_functions::Closing;
+use n8n_nodes_functions::Engine;
+use n8n_nodes_functions::Start;
+use n8n_nodes_functions::{Outgoing, Policy, Request, Step};
 use serde_json::{json, Value};
 
 fn redis_url() -> String {
@@ -101,7 +102,7 @@ async fn execute(engine: &Engine, call: &IncomingCall) -> Start {
     let started = engine.start(&call.context).await.unwrap();
     if started == Start::Run {
         let doubled = call.items[0]["a"].as_i64().unwrap() * 2;
-        engine.respond(&call.context, json!({ "doubled": doubled })).await.unwrap();
+        engine.respond(&call.context, json!({ "doubled": doubled }), None).await.unwrap();
     }
     started
 }
@@ -208,7 +209,7 @@ async fn an_execution_that_started_keeps_its_call(kind: Kind) {
                 assert_eq!(started, Start::Run);
                 tokio::time::sleep(Duration::from_millis(600)).await; // longer than the take-back wait
                 let doubled = call.items[0]["a"].as_i64().unwrap() * 2;
-                engine.respond(&call.context, json!({ "doubled": doubled })).await.unwrap();
+                engine.respond(&call.context, json!({ "doubled": doubled }), None).await.unwrap();
             });
         }
     });

@@ -1,4 +1,4 @@
-import { argumentsFromFields, argumentsFromJson, assertSendable, toDeclaredType } from '../../nodes/CallFunction/arguments';
+import { argumentsFromFields, argumentsFromJson, assertSendable, toDeclaredType } from '../../nodes/caller/arguments';
 import { callContext } from './fixtures';
 
 describe('values converted to the declared parameter type', () => {

@@ -1,4 +1,4 @@
-import { functionChoices, functionLabel, signatureOf, workflowChoices } from '../../nodes/CallFunction/choices';
+import { functionChoices, functionLabel, signatureOf, workflowChoices } from '../../nodes/caller/choices';
 import { fieldLabel, toMapperFields } from '../../nodes/CallFunction/mapper-fields';
 import { resolveTarget } from '../../nodes/CallFunction/target';
 import type { FunctionInfo } from '../../nodes/shared/addon-types';

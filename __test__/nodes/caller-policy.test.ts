@@ -6,7 +6,8 @@
  */
 import type { ILoadOptionsFunctions, INodeExecutionData, INodeListSearchResult } from 'n8n-workflow';
 
-import { searchFunctions, searchWorkflows } from '../../nodes/CallFunction/search-methods';
+import { searchWorkflows } from '../../nodes/caller/editor-lists';
+import { searchFunctions } from '../../nodes/CallFunction/search-methods';
 import { offeredFunctions } from '../../nodes/FunctionTools/offered-functions';
 import { callerIdentity } from '../../nodes/shared/caller-identity';
 import {

@@ -1,6 +1,6 @@
 import type { IRun } from 'n8n-workflow';
 
-import { outcomeOfRejection, outcomeOfRun } from '../../nodes/Function/execution-outcome';
+import { outcomeOfRejection, outcomeOfRun } from '../../nodes/shared/execution-outcome';
 
 function run(partial: { status: IRun['status']; waitTill?: Date; resultData?: Record<string, unknown> }): IRun {
 	return {

@@ -2,7 +2,7 @@
  * The Function trigger against the real addon (memory backend): what it registers, what it
  * emits for a call, and how the end of an execution reaches the caller.
  */
-import { itemsOfCall } from '../../nodes/Function/items-of-call';
+import { itemsOfCall } from '../../nodes/shared/items-of-call';
 import type { CallContext } from '../../nodes/shared/addon-types';
 import {
 	ADD_PARAMETERS,

@@ -2,7 +2,7 @@
  * How many calls a process leaves waiting on other processes: its execution slots as n8n
  * decides them, minus the one a function's execution needs.
  */
-import { DEFAULT_WORKER_CONCURRENCY, UNLIMITED, executionSlots, inSlot, remoteLimit, runHerePolicy } from '../../nodes/CallFunction/worker-slots';
+import { DEFAULT_WORKER_CONCURRENCY, UNLIMITED, executionSlots, inSlot, remoteLimit, runHerePolicy } from '../../nodes/caller/worker-slots';
 
 const n8n = ['/usr/local/bin/node', '/usr/local/lib/node_modules/n8n/bin/n8n'];
 

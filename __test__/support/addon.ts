@@ -53,9 +53,8 @@ export async function errorOf(promise: Promise<unknown>): Promise<{ code: string
 	try {
 		await promise;
 	} catch (error) {
-		const text = (error as Error).message;
-		const match = /^([A-Z_]+): ([\s\S]*)$/.exec(text);
-		return match ? { code: match[1], message: match[2] } : { code: '', message: text };
+		const { code, message } = error as { code?: unknown; message: string };
+		return { code: typeof code === 'string' ? code : '', message };
 	}
 	throw new Error('expected the promise to reject, but it resolved');
 }

@@ -13,13 +13,14 @@ import type { CallRequest } from '../shared/addon-types';
 import { type Functions, getFunctions } from '../shared/client';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/node-error';
-import { type Arguments, type MappedParameter, argumentsFromFields, argumentsFromJson, assertSendable } from './arguments';
+import { type Arguments, type MappedParameter, argumentsFromFields, argumentsFromJson, assertSendable } from '../caller/arguments';
 import { type CallOptions, placementOf, timeoutMsOf } from './call-options';
-import { type CallOutcome, makeCall } from './make-call';
+import { type CallOutcome, makeCall } from '../caller/make-call';
 import { failedCall, linked, subExecutionOf, withSubExecution } from './sub-executions';
 import { callFunctionProperties } from './properties';
 import { type ResultPlacement, errorItem, outputForBatch, outputForItem } from './result-items';
-import { getParameterFields, searchFunctions, searchWorkflows } from './search-methods';
+import { searchWorkflows } from '../caller/editor-lists';
+import { getParameterFields, searchFunctions } from './search-methods';
 import { resolveTarget } from './target';
 
 type NodeError = NodeOperationError | NodeApiError;

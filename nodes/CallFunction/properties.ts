@@ -2,22 +2,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { redisProperty } from '../shared/credential';
+import { CURRENT_WORKFLOW_ID, CURRENT_WORKFLOW_NAME, SEARCH_WORKFLOWS } from '../caller/editor-lists';
 import { GLOBAL_SCOPE } from '../shared/scope';
 
-/** Names of the methods the editor calls for live lists and fields (see search-methods.ts). */
-export const SEARCH_WORKFLOWS = 'searchWorkflows';
 export const SEARCH_FUNCTIONS = 'searchFunctions';
 export const GET_PARAMETER_FIELDS = 'getParameterFields';
-
-/**
- * n8n builds the editor's list and field requests on a stand-in workflow without an id, but
- * the editor resolves expressions in the parameters it sends: this one carries the id of the
- * workflow being edited, so "This Workflow" can be looked up there too.
- */
-export const CURRENT_WORKFLOW_ID = 'currentWorkflowId';
-
-/** The name of the workflow being edited, resolved the same way, for "This Workflow (<name>)". */
-export const CURRENT_WORKFLOW_NAME = 'currentWorkflowName';
 
 export const callFunctionProperties: INodeProperties[] = [
 	{

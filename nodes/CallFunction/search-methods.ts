@@ -1,5 +1,6 @@
-// What Call Function's editor asks the addon for: the workflows and functions of its two
-// dropdowns and the fields of the chosen function's parameters. Always live, never cached.
+// What Call Function's editor asks the addon for: the functions of its "Function" dropdown
+// and the fields of the chosen function's parameters (its "Workflow" dropdown is
+// caller/editor-lists.ts'). Always live, never cached.
 import type {
 	ILoadOptionsFunctions,
 	INodeListSearchResult,
@@ -10,9 +11,9 @@ import { callerIdentity } from '../shared/caller-identity';
 import { getFunctions } from '../shared/client';
 import { toNodeError } from '../shared/node-error';
 import { describeScope, resolveScope } from '../shared/scope';
-import { functionChoices, workflowChoices } from './choices';
+import { functionChoices } from '../caller/choices';
+import { editedWorkflowId, editedWorkflowName } from '../caller/editor-lists';
 import { toMapperFields } from './mapper-fields';
-import { CURRENT_WORKFLOW_ID, CURRENT_WORKFLOW_NAME } from './properties';
 import { type CallTarget, resolveTarget } from './target';
 
 function currentValue(context: ILoadOptionsFunctions, parameter: string): unknown {
@@ -21,34 +22,6 @@ function currentValue(context: ILoadOptionsFunctions, parameter: string): unknow
 
 function hasValue(value: unknown): boolean {
 	return typeof value === 'string' && value.trim() !== '';
-}
-
-/** A hidden parameter as the editor resolved it; undefined when it sent the expression itself. */
-function resolvedByEditor(context: ILoadOptionsFunctions, parameter: string): string | undefined {
-	const resolved = context.getCurrentNodeParameter(parameter);
-	// An unresolved expression ("={{ $workflow.id }}") means the editor did not resolve it.
-	return typeof resolved === 'string' && resolved !== '' && !resolved.startsWith('=') ? resolved : undefined;
-}
-
-/** The id of the workflow being edited: from the context, else as the editor resolved it for us. */
-export function editedWorkflowId(context: ILoadOptionsFunctions): string | undefined {
-	return context.getWorkflow().id || resolvedByEditor(context, CURRENT_WORKFLOW_ID);
-}
-
-/** Its name, for "This Workflow (<name>)": n8n's stand-in workflow has none of its own. */
-function editedWorkflowName(context: ILoadOptionsFunctions): string | undefined {
-	return context.getWorkflow().name || resolvedByEditor(context, CURRENT_WORKFLOW_NAME);
-}
-
-export async function searchWorkflows(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	try {
-		const functions = await getFunctions(this);
-		const current = { id: editedWorkflowId(this), name: editedWorkflowName(this) };
-		const callable = await functions.list(undefined, await callerIdentity(this, current.id, current.name));
-		return { results: workflowChoices(callable, current, filter) };
-	} catch (error) {
-		throw toNodeError(this.getNode(), error);
-	}
 }
 
 export async function searchFunctions(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {

@@ -17,7 +17,7 @@ import { accessOfWorkflow } from './caller-access';
 import { CallServer } from './call-server';
 import { listenForOneCall } from './editor-test';
 import { isProcessStopping, watchForShutdown } from './process-stopping';
-import { itemsOfCall } from './items-of-call';
+import { itemsOfCall } from '../shared/items-of-call';
 import { functionTriggerProperties } from './properties';
 import { readFunctionDefinition } from './read-definition';
 import { startOfCall } from './start-of-call';
@@ -90,7 +90,6 @@ export class FunctionTrigger implements INodeType {
 					this.emit([itemsOfCall(call)], undefined, done);
 					return await done.promise;
 				},
-				failUnanswered: async (callContext, message) => await functions.fail(callContext, message),
 				onFatal: (error) => this.emitError(toNodeError(node, error)),
 				log: this.logger,
 			});

@@ -5,7 +5,7 @@ import type { IRun } from 'n8n-workflow';
 
 import type { CallContext, IncomingCall } from '../shared/addon-types';
 import { errorMessage } from '../shared/functions-error';
-import { type ExecutionOutcome, outcomeOfRejection, outcomeOfRun } from './execution-outcome';
+import { type ExecutionOutcome, outcomeOfRejection, outcomeOfRun } from '../shared/execution-outcome';
 
 /** What the loop needs from a served function (Served in shared/client.ts). */
 export interface CallSource {
@@ -23,14 +23,13 @@ export interface CallServerOptions {
 	source: CallSource;
 	/** Starts the call's execution; settles when it ends (n8n's done promise). */
 	runCall(call: IncomingCall): Promise<IRun | undefined>;
-	/** Answers a call with an error unless something already answered it: one the served function could no longer report. */
-	failUnanswered(context: CallContext, message: string): Promise<unknown>;
 	/** next() failed for good: n8n should restart the trigger. */
 	onFatal(error: unknown): void;
 	log: CallServerLog;
 }
 
-export const NO_RETURN_MESSAGE = "The function's execution ended without reaching Return from Function";
+/** How long to wait before reporting an end again that could not be reported (Redis out). */
+const REPORT_RETRY_DELAYS_MS = [1_000, 3_000, 10_000];
 
 export class CallServer {
 	private loop: Promise<void> | undefined;
@@ -98,21 +97,19 @@ export class CallServer {
 		}
 	}
 
+	/** Reports the end of a call's execution, again a little later while that fails. */
 	private async report(context: CallContext, error: string | undefined): Promise<void> {
-		const { source, failUnanswered, log } = this.options;
-		try {
-			await source.finished(context, error);
-			return;
-		} catch (finishedError) {
-			log.debug('Served function could not report the end of a call; answering through the client', {
-				callId: context.callId,
-				error: errorMessage(finishedError),
-			});
-		}
-		try {
-			await failUnanswered(context, error ?? NO_RETURN_MESSAGE);
-		} catch (failError) {
-			log.warn(`Could not answer call ${context.callId} of ${context.function}: ${errorMessage(failError)}`);
+		const { source, log } = this.options;
+		for (let attempt = 0; ; attempt++) {
+			try {
+				await source.finished(context, error);
+				return;
+			} catch (reportError) {
+				const delay = REPORT_RETRY_DELAYS_MS[attempt];
+				if (delay === undefined) throw reportError;
+				log.debug('The end of a call could not be reported; trying again', { callId: context.callId, error: errorMessage(reportError) });
+				await new Promise((resolve) => setTimeout(resolve, delay));
+			}
 		}
 	}
 }

@@ -7,8 +7,8 @@ import type { IncomingCall } from '../shared/addon-types';
 import type { Functions, Served } from '../shared/client';
 import { errorMessage } from '../shared/functions-error';
 import { accessOfWorkflow } from './caller-access';
-import { type ExecutionOutcome, outcomeOfRun } from './execution-outcome';
-import { itemsOfCall } from './items-of-call';
+import { type ExecutionOutcome, outcomeOfRun } from '../shared/execution-outcome';
+import { itemsOfCall } from '../shared/items-of-call';
 import { readFunctionDefinition } from './read-definition';
 
 export const BUSY_TESTING_MESSAGE =

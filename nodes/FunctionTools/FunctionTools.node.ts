@@ -12,7 +12,7 @@ import type {
 	SupplyData,
 } from 'n8n-workflow';
 
-import { searchWorkflows } from '../CallFunction/search-methods';
+import { searchWorkflows } from '../caller/editor-lists';
 import type { FunctionInfo } from '../shared/addon-types';
 import { runningCaller } from '../shared/caller-identity';
 import { type Functions, getFunctions } from '../shared/client';

@@ -3,8 +3,8 @@
 // the same listing the agent's tools come from.
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { functionChoices } from '../CallFunction/choices';
-import { editedWorkflowId } from '../CallFunction/search-methods';
+import { functionChoices } from '../caller/choices';
+import { editedWorkflowId } from '../caller/editor-lists';
 import { callerIdentity } from '../shared/caller-identity';
 import { getFunctions } from '../shared/client';
 import { toNodeError } from '../shared/node-error';

@@ -2,8 +2,8 @@
 // which of them the agent gets, and how long a call may take.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_SECONDS } from '../CallFunction/call-options';
-import { CURRENT_WORKFLOW_ID, CURRENT_WORKFLOW_NAME, SEARCH_WORKFLOWS } from '../CallFunction/properties';
+import { CURRENT_WORKFLOW_ID, CURRENT_WORKFLOW_NAME, SEARCH_WORKFLOWS } from '../caller/editor-lists';
+import { DEFAULT_TIMEOUT_SECONDS } from '../caller/timeout';
 import { redisProperty } from '../shared/credential';
 import { GLOBAL_SCOPE } from '../shared/scope';
 

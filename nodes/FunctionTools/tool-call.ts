@@ -2,9 +2,9 @@
 // are, through the same path as Call Function's calls (make-call.ts: queued to the function's
 // trigger, or run in this process where waiting could starve the worker), so the same checks,
 // rules and error texts apply.
-import { assertSendable } from '../CallFunction/arguments';
-import { makeCall } from '../CallFunction/make-call';
-import type { CallerContext } from '../CallFunction/run-here';
+import { assertSendable } from '../caller/arguments';
+import { makeCall } from '../caller/make-call';
+import type { CallerContext } from '../caller/run-here';
 import type { FunctionInfo } from '../shared/addon-types';
 import type { Functions } from '../shared/client';
 

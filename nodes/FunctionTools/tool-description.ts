@@ -1,6 +1,6 @@
 // What the model reads about a function's tool: the function's own description, then its
 // signature, e.g. "Formats an amount of money.\n\nSignature: formatPrice(amount: number, currency?: string)".
-import { signatureOf } from '../CallFunction/choices';
+import { signatureOf } from '../caller/choices';
 import type { FunctionInfo } from '../shared/addon-types';
 
 export function signatureLine(info: FunctionInfo): string {

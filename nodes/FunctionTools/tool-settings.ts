@@ -1,7 +1,7 @@
 // Function Tools' parameters, read into what listing the functions and calling them need.
 import type { ISupplyDataFunctions, IExecuteFunctions } from 'n8n-workflow';
 
-import { type CallOptions, timeoutMsOf } from '../CallFunction/call-options';
+import { timeoutMsOf } from '../caller/timeout';
 import { GuidedError } from '../shared/guided-error';
 import { GLOBAL_SCOPE, resolveScope } from '../shared/scope';
 import type { FunctionSelection } from './offered-functions';
@@ -30,6 +30,6 @@ export function readToolSettings(context: ISupplyDataFunctions | IExecuteFunctio
 	const mode = context.getNodeParameter('include', itemIndex, 'all') as FunctionSelectionMode;
 	const chosen = mode === 'selected' ? 'includeFunctions' : mode === 'except' ? 'excludeFunctions' : undefined;
 	const selection: FunctionSelection = { scope, mode, names: chosen ? names(context.getNodeParameter(chosen, itemIndex, [])) : [] };
-	const options = context.getNodeParameter('options', itemIndex, {}) as CallOptions;
+	const options = context.getNodeParameter('options', itemIndex, {}) as { timeout?: number };
 	return { selection, timeoutMs: timeoutMsOf(options) };
 }

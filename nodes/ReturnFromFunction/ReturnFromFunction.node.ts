@@ -6,7 +6,7 @@ import type { IExecuteFunctions, INode, INodeExecutionData, INodeType, INodeType
 import type { AnswerKind, ExecutionRef } from '../shared/addon-types';
 import { getFunctions } from '../shared/client';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
-import { helpFor } from '../shared/error-help';
+import { ALREADY_ANSWERED_HELP, helpFor } from '../shared/error-help';
 import { toNodeError } from '../shared/node-error';
 import { lookUpCallContext } from './call-context-lookup';
 import { returnFromFunctionProperties } from './properties';
@@ -97,7 +97,7 @@ function refused(node: INode, earlier: AnswerKind | null): NodeOperationError {
 		});
 	}
 	return new NodeOperationError(node, 'This call was already answered; only the first Return from Function counts', {
-		description: helpFor('ALREADY_ANSWERED'),
+		description: ALREADY_ANSWERED_HELP,
 	});
 }
 

@@ -20,8 +20,6 @@ const HELP: Record<FunctionsErrorCode, string> = {
 		'Check that Redis is running and reachable at the address in the message, and the setting named there: the Functions Redis credential, N8N_FUNCTIONS_REDIS_URL, or QUEUE_BULL_REDIS_* in queue mode.',
 	INVALID_CALL_CONTEXT:
 		'The _functionCall field of the items is damaged or comes from another n8n deployment. Keep _functionCall as the Function trigger emitted it; do not build or edit it by hand.',
-	ALREADY_ANSWERED:
-		"Only the first Return from Function of a call counts. Make sure each path of the function's workflow reaches at most one Return from Function.",
 	PAYLOAD_TOO_LARGE:
 		'Send or return less data in one call: pass ids or references instead of large values. Binary data never travels with a call.',
 	INVALID_OPTIONS:
@@ -33,3 +31,7 @@ const HELP: Record<FunctionsErrorCode, string> = {
 export function helpFor(code: FunctionsErrorCode): string {
 	return HELP[code];
 }
+
+/** What to do when a Return from Function came after the call's first answer. */
+export const ALREADY_ANSWERED_HELP =
+	"Only the first Return from Function of a call counts. Make sure each path of the function's workflow reaches at most one Return from Function.";

@@ -1,4 +1,5 @@
-// The addon rejects with "CODE: human message"; this turns that into a typed error.
+// The addon's errors carry the engine's stable code as \`error.code\`; this turns them into
+// a typed error. The list of codes is checked against the addon's own (errorCodes()).
 
 export const FUNCTIONS_ERROR_CODES = [
 	'FUNCTION_NOT_FOUND',
@@ -10,7 +11,6 @@ export const FUNCTIONS_ERROR_CODES = [
 	'FUNCTION_FAILED',
 	'REDIS_UNAVAILABLE',
 	'INVALID_CALL_CONTEXT',
-	'ALREADY_ANSWERED',
 	'PAYLOAD_TOO_LARGE',
 	'INVALID_OPTIONS',
 	'INTERNAL',
@@ -18,7 +18,7 @@ export const FUNCTIONS_ERROR_CODES = [
 
 export type FunctionsErrorCode = (typeof FUNCTIONS_ERROR_CODES)[number];
 
-/** An error of the functions engine, with its stable code and the message without the prefix. */
+/** An error of the functions engine, with its stable code. */
 export class FunctionsError extends Error {
 	override readonly name = 'FunctionsError';
 
@@ -29,8 +29,6 @@ export class FunctionsError extends Error {
 		super(message);
 	}
 }
-
-const CODED_MESSAGE = /^([A-Z][A-Z_]*):\s*([\s\S]*)$/;
 
 /**
  * The message of an Error, also of one from another realm: the addon's errors are made in
@@ -48,17 +46,16 @@ function isKnownCode(code: string): code is FunctionsErrorCode {
 }
 
 /**
- * A FunctionsError when `error` carries one of the engine's codes, else `error` unchanged
+ * A FunctionsError when \`error\` carries one of the engine's codes, else \`error\` unchanged
  * (so unexpected failures keep their stack and type).
  */
 export function toFunctionsError(error: unknown): unknown {
-	if (error instanceof FunctionsError) return error;
-	const message = typeof error === 'string' ? error : messageOf(error);
-	if (message === undefined) return error;
-	const match = CODED_MESSAGE.exec(message);
-	if (!match || !isKnownCode(match[1])) return error;
-	const functionsError = new FunctionsError(match[1], match[2].trim());
-	const stack = typeof error === 'object' && error !== null ? (error as { stack?: unknown }).stack : undefined;
+	if (error instanceof FunctionsError || typeof error !== 'object' || error === null) return error;
+	const code = (error as { code?: unknown }).code;
+	const message = messageOf(error);
+	if (typeof code !== 'string' || !isKnownCode(code) || message === undefined) return error;
+	const functionsError = new FunctionsError(code, message);
+	const stack = (error as { stack?: unknown }).stack;
 	if (typeof stack === 'string' && stack !== '') functionsError.stack = stack;
 	return functionsError;
 }

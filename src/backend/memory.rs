@@ -10,11 +10,11 @@ use async_trait::async_trait;
 use tokio::sync::{oneshot, Notify};
 use tokio_util::sync::CancellationToken;
 
-use super::{Backend, Beat, Delivered, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
+use super::{Backend, Beat, DeadLetter, Delivered, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
 use crate::config::Settings;
 use crate::error::Result;
 use crate::keys::FunctionKey;
-use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply};
+use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply, CALLER_RUNNER_PREFIX};
 use crate::registry;
 
 pub struct MemoryBackend {
@@ -82,11 +82,6 @@ impl MemoryBackend {
         let (def, _) = function.def.as_ref()?;
         Some(registry::info(def.clone(), function.newest_beat(), function.stopped_at, &self.settings))
     }
-}
-
-/// Whether a runner is a caller running its own call (`call::caller_runner`).
-fn is_caller(runner: &str) -> bool {
-    runner.starts_with(crate::call::CALLER_RUNNER_PREFIX)
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -337,7 +332,9 @@ impl Backend for MemoryBackend {
     }
 
     async fn answer_ended(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
-        let taken_back = self.state().runners.get(&context.call_id).is_some_and(|runner| is_caller(runner));
+        let taken_back = self.state().runners.get(&context.call_id).is_some_and(|runner| {
+            runner.starts_with(CALLER_RUNNER_PREFIX) && Some(runner.as_str()) != context.runner.as_deref()
+        });
         if taken_back {
             return Ok(false);
         }
@@ -379,7 +376,7 @@ impl Backend for MemoryBackend {
         Ok(())
     }
 
-    async fn dead_letter(&self, _key: &FunctionKey, _entry: &Delivered, _reason: &str) -> Result<()> {
+    async fn dead_letter(&self, _key: &FunctionKey, _letter: &DeadLetter<'_>) -> Result<()> {
         // Memory never holds an entry it cannot read.
         Ok(())
     }

@@ -25,6 +25,18 @@ pub struct Delivered {
     pub attempt: u32,
 }
 
+/// A call on its way to the dead letters.
+#[derive(Debug, Clone, Copy)]
+pub struct DeadLetter<'a> {
+    /// Its stream entry, "" when it has none (a caller ran it).
+    pub entry_id: &'a str,
+    /// The call, when its entry could be read as one.
+    pub call: Option<&'a Call>,
+    /// Its runs so far.
+    pub attempt: u32,
+    pub reason: &'a str,
+}
+
 /// Who runs a call: a Function trigger (through the function's stream) or its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placement<'a> {
@@ -84,6 +96,7 @@ impl Waiting {
 }
 
 /// What the caller learns when its deadline has passed.
+#[derive(Debug)]
 pub enum GaveUp {
     /// An answer arrived at the last moment.
     Answered(Reply),
@@ -93,6 +106,7 @@ pub enum GaveUp {
 }
 
 /// What a caller learns when it asks for its queued call back.
+#[derive(Debug)]
 pub enum TakeBack {
     /// Nobody started it: it is the caller's to run, and no trigger's execution will.
     /// `changed`: the definition now stored, when it is not the one the call was sent with.
@@ -200,8 +214,9 @@ pub trait Backend: Send + Sync {
     /// False when the call was answered already.
     async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool>;
 
-    /// Like `answer`, for a trigger's execution that ended without answering the call: it
-    /// leaves the call alone when its caller took it back to run it itself.
+    /// Like `answer`, for a run that ended without answering the call: it leaves the call
+    /// alone when a caller other than the run's own (`context.runner`) took it back to run
+    /// it itself.
     async fn answer_ended(&self, context: &CallContext, reply: &Reply) -> Result<bool>;
 
     /// Proves `consumer` alive, keeps the calls it holds and takes over calls whose holders
@@ -220,8 +235,8 @@ pub trait Backend: Send + Sync {
     /// Gives calls this consumer took but never started back to the function's other consumers.
     async fn release(&self, key: &FunctionKey, consumer: &str, calls: Vec<Delivered>) -> Result<()>;
 
-    /// Moves an entry that cannot be run to the dead-letter stream, with the reason.
-    async fn dead_letter(&self, key: &FunctionKey, entry: &Delivered, reason: &str) -> Result<()>;
+    /// Moves a call that cannot be run to the function's dead-letter stream.
+    async fn dead_letter(&self, key: &FunctionKey, letter: &DeadLetter<'_>) -> Result<()>;
 
     /// Opens the blocking reader of one consumer.
     async fn reader(&self, key: &FunctionKey, consumer: &str) -> Result<Box<dyn Reader>>;

@@ -7,11 +7,13 @@ mod batch;
 pub(crate) mod connect;
 mod inbox;
 mod reader;
+mod replies;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use redis::streams::StreamRangeReply;
 use redis::{FromRedisValue, RedisResult, Value};
 use tokio::sync::OnceCell;
 
@@ -19,18 +21,29 @@ use self::batch::{Batcher, Lua, ScriptCall};
 use self::connect::{Servers, Shared};
 use self::inbox::Inbox;
 use self::reader::RedisReader;
-use super::{Backend, Beat, Delivered, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
+use self::replies::SendReply;
+use super::{Backend, Beat, DeadLetter, Delivered, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
 use crate::config::{Settings, Target};
 use crate::error::{EngineError, Result};
 use crate::keys::{FunctionKey, Keys, GROUP};
-use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply};
+use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply, CALLER_RUNNER_PREFIX};
 use crate::registry;
 
 /// How long writing a dead letter is tried again while Redis is out.
 const DEAD_LETTER_RETRY_MS: u64 = 5_000;
 
+/// Entries a deactivation reads and answers per round trip.
+const UNSTARTED_PAGE: usize = 200;
+
 /// Consumers silent for this long are forgotten (their name only; calls stay claimable).
 const FORGET_CONSUMERS_AFTER_MS: u64 = 24 * 3600 * 1000;
+
+/// Loads a script of `redis/scripts/` by its name.
+macro_rules! script {
+    ($name:literal) => {
+        Lua::new(concat!($name, ".lua"), include_str!(concat!("redis/scripts/", $name, ".lua")))
+    };
+}
 
 struct Scripts {
     register: Lua,
@@ -43,21 +56,23 @@ struct Scripts {
     start: Lua,
     keep: Lua,
     deactivate: Lua,
+    answer_unstarted: Lua,
 }
 
 impl Scripts {
     fn new() -> Self {
         Self {
-            register: Lua::new(include_str!("redis/scripts/register.lua")),
-            send: Lua::new(include_str!("redis/scripts/send.lua")),
-            answer: Lua::new(include_str!("redis/scripts/answer.lua")),
-            give_up: Lua::new(include_str!("redis/scripts/give_up.lua")),
-            beat: Lua::new(include_str!("redis/scripts/beat.lua")),
-            release: Lua::new(include_str!("redis/scripts/release.lua")),
-            take_back: Lua::new(include_str!("redis/scripts/take_back.lua")),
-            start: Lua::new(include_str!("redis/scripts/start.lua")),
-            keep: Lua::new(include_str!("redis/scripts/keep.lua")),
-            deactivate: Lua::new(include_str!("redis/scripts/deactivate.lua")),
+            register: script!("register"),
+            send: script!("send"),
+            answer: script!("answer"),
+            give_up: script!("give_up"),
+            beat: script!("beat"),
+            release: script!("release"),
+            take_back: script!("take_back"),
+            start: script!("start"),
+            keep: script!("keep"),
+            deactivate: script!("deactivate"),
+            answer_unstarted: script!("answer_unstarted"),
         }
     }
 }
@@ -123,11 +138,12 @@ impl RedisBackend {
         Ok(self.batcher.get_or_init(|| async { Batcher::new(shared) }).await)
     }
 
-    async fn run_raw<T: FromRedisValue>(&self, call: &ScriptCall<'_>) -> RedisResult<T> {
+    /// Runs a script; its reply is decoded by `replies`.
+    async fn run_raw(&self, call: &ScriptCall<'_>) -> RedisResult<Value> {
         self.batcher().await?.run(call).await
     }
 
-    async fn run<T: FromRedisValue>(&self, call: &ScriptCall<'_>) -> Result<T> {
+    async fn run(&self, call: &ScriptCall<'_>) -> Result<Value> {
         self.run_raw(call).await.map_err(|e| self.error(e))
     }
 
@@ -157,12 +173,12 @@ impl RedisBackend {
         }
     }
 
-    /// `answer.lua`; `ended`: a trigger's execution ended without answering.
+    /// `answer.lua`; `ended`: a run ended without answering (see `Backend::answer_ended`).
     async fn store_answer(&self, context: &CallContext, reply: &Reply, ended: bool) -> Result<bool> {
         let key = context.key()?;
         let json = serde_json::to_string(reply).map_err(|e| EngineError::Internal(e.to_string()))?;
         let json = &json;
-        let stored: i64 = self
+        let stored = self
             .until(retry_window(context.deadline), || async {
                 self.run_raw(
                     ScriptCall::new(&self.scripts.answer)
@@ -177,12 +193,82 @@ impl RedisBackend {
                         .arg(&context.reply_to)
                         .arg(&context.call_id)
                         .arg(if context.is_idempotent() { "1" } else { "0" })
-                        .arg(if ended { "1" } else { "0" }),
+                        .arg(if ended { "1" } else { "0" })
+                        .arg(CALLER_RUNNER_PREFIX)
+                        .arg(context.runner.as_deref().unwrap_or("")),
                 )
                 .await
             })
             .await?;
-        Ok(stored == 1)
+        replies::done(self.scripts.answer.name, stored)
+    }
+
+    /// One page of a deactivated function's calls that no execution runs, from stream id
+    /// `from`: entries nobody took, and entries the closed `consumer` held.
+    async fn unstarted_page(&self, key: &FunctionKey, consumer: &str, from: &str) -> Result<UnstartedPage> {
+        let calls = self.keys.calls(key);
+        let range: StreamRangeReply = self
+            .until(now_ms() + DEAD_LETTER_RETRY_MS, || async {
+                let command =
+                    redis::cmd("XRANGE").arg(&calls).arg(from).arg("+").arg("COUNT").arg(UNSTARTED_PAGE).clone();
+                self.batcher().await?.query(command).await
+            })
+            .await?;
+        let (Some(first), Some(last)) = (range.ids.first(), range.ids.last()) else {
+            return Ok(UnstartedPage { unstarted: Vec::new(), next: None });
+        };
+        let pending: Vec<(String, String, u64, u64)> = self
+            .until(now_ms() + DEAD_LETTER_RETRY_MS, || async {
+                let command = redis::cmd("XPENDING")
+                    .arg(&calls)
+                    .arg(GROUP)
+                    .arg(&first.id)
+                    .arg(&last.id)
+                    .arg(UNSTARTED_PAGE)
+                    .clone();
+                self.batcher().await?.query(command).await
+            })
+            .await?;
+        let holders: HashMap<String, String> = pending.into_iter().map(|(id, holder, ..)| (id, holder)).collect();
+        let unstarted = range
+            .ids
+            .iter()
+            .filter(|entry| holders.get(&entry.id).is_none_or(|holder| holder == consumer))
+            .map(|entry| {
+                let call = replies::delivered(entry.id.clone(), entry.map.get("call"), 1).call.ok();
+                Unstarted { entry_id: entry.id.clone(), call: call.map(|call| (call.id, call.reply_to)) }
+            })
+            .collect();
+        let next = (range.ids.len() == UNSTARTED_PAGE).then(|| format!("({}", last.id));
+        Ok(UnstartedPage { unstarted, next })
+    }
+
+    /// `answer_unstarted.lua` over one page of `unstarted_page`.
+    async fn answer_unstarted(
+        &self,
+        key: &FunctionKey,
+        consumer: &str,
+        reply: &str,
+        calls: &[Unstarted],
+    ) -> Result<()> {
+        let mut invocation = ScriptCall::new(&self.scripts.answer_unstarted);
+        invocation.key(self.keys.definition(key)).key(self.keys.calls(key));
+        for (call_id, _) in calls.iter().filter_map(|entry| entry.call.as_ref()) {
+            invocation
+                .key(self.keys.reply(key, call_id))
+                .key(self.keys.watchers(key, call_id))
+                .key(self.keys.running(key, call_id))
+                .key(self.keys.runner(key, call_id));
+        }
+        invocation.arg(GROUP).arg(consumer).arg(reply).arg(self.settings.reply_ttl.as_millis() as u64);
+        for entry in calls {
+            let (call_id, channel) =
+                entry.call.as_ref().map_or(("", ""), |(id, channel)| (id.as_str(), channel.as_str()));
+            invocation.arg(&entry.entry_id).arg(call_id).arg(channel);
+        }
+        let invocation = &invocation;
+        let answered = self.until(now_ms() + DEAD_LETTER_RETRY_MS, || async { self.run_raw(invocation).await }).await?;
+        replies::done(self.scripts.answer_unstarted.name, answered).map(|_| ())
     }
 
     /// Forgets functions: their registry entry and every key of theirs but stored answers
@@ -239,6 +325,19 @@ impl RedisBackend {
     }
 }
 
+/// Calls of a deactivated function that no execution runs, one page at a time.
+struct UnstartedPage {
+    unstarted: Vec<Unstarted>,
+    /// Where the next page starts, if there may be one.
+    next: Option<String>,
+}
+
+struct Unstarted {
+    entry_id: String,
+    /// Its call's id and its caller's channel, when the entry holds a readable call.
+    call: Option<(String, String)>,
+}
+
 /// Until when a step of a call is tried again while Redis is out: its caller's deadline,
 /// and a moment more for steps taken at or after it (a timeout to store, a late report).
 fn retry_window(deadline: u64) -> u64 {
@@ -249,18 +348,6 @@ fn retry_window(deadline: u64) -> u64 {
 /// trigger's execution that starts late to find it.
 fn runner_ttl_ms(deadline: u64) -> u64 {
     deadline.saturating_sub(now_ms()) + 60_000
-}
-
-/// Builds a delivery from a stream entry's `call` field.
-fn delivered(entry_id: String, field: Option<&Value>, attempt: u32) -> Delivered {
-    let call = match field {
-        None => Err("the entry has no 'call' field".to_string()),
-        Some(value) => match String::from_redis_value(value.clone()) {
-            Err(_) => Err("the 'call' field is not text".to_string()),
-            Ok(json) => serde_json::from_str::<Call>(&json).map_err(|e| format!("the 'call' field is not a call: {e}")),
-        },
-    };
-    Delivered { entry_id, call, attempt }
 }
 
 #[async_trait]
@@ -284,18 +371,20 @@ impl Backend for RedisBackend {
             .collect();
         self.retire(&retired).await?;
         let json = serde_json::to_string(def).map_err(|e| EngineError::Internal(e.to_string()))?;
-        self.run::<i64>(
-            ScriptCall::new(&self.scripts.register)
-                .key(self.keys.definition(&key))
-                .key(self.keys.consumers(&key))
-                .key(self.keys.calls(&key))
-                .arg(def.version())
-                .arg(json)
-                .arg(consumer)
-                .arg(now_ms())
-                .arg(GROUP),
-        )
-        .await?;
+        let registered = self
+            .run(
+                ScriptCall::new(&self.scripts.register)
+                    .key(self.keys.definition(&key))
+                    .key(self.keys.consumers(&key))
+                    .key(self.keys.calls(&key))
+                    .arg(def.version())
+                    .arg(json)
+                    .arg(consumer)
+                    .arg(now_ms())
+                    .arg(GROUP),
+            )
+            .await?;
+        replies::done(self.scripts.register.name, registered)?;
         self.query::<i64>(redis::cmd("HSET").arg(self.keys.registry()).arg(key.as_string()).arg(owner)).await?;
         Ok(())
     }
@@ -310,27 +399,34 @@ impl Backend for RedisBackend {
     }
 
     async fn deactivate(&self, key: &FunctionKey, consumer: &str, closed_at: u64, reply: &Reply) -> Result<bool> {
-        let json = serde_json::to_string(reply).map_err(|e| EngineError::Internal(e.to_string()))?;
-        let json = &json;
-        let done: i64 = self
+        let marked = self
             .until(now_ms() + DEAD_LETTER_RETRY_MS, || async {
                 self.run_raw(
                     ScriptCall::new(&self.scripts.deactivate)
                         .key(self.keys.definition(key))
                         .key(self.keys.consumers(key))
-                        .key(self.keys.calls(key))
-                        .arg(consumer)
                         .arg(closed_at)
-                        .arg(now_ms())
-                        .arg(GROUP)
-                        .arg(json)
-                        .arg(self.settings.reply_ttl.as_millis() as u64)
-                        .arg(self.keys.of_function(key)),
+                        .arg(now_ms()),
                 )
                 .await
             })
             .await?;
-        Ok(done == 1)
+        if !replies::done(self.scripts.deactivate.name, marked)? {
+            return Ok(false);
+        }
+        // No call can be queued from now on (send.lua refuses them): answer those waiting.
+        let json = serde_json::to_string(reply).map_err(|e| EngineError::Internal(e.to_string()))?;
+        let mut from = "-".to_string();
+        loop {
+            let page = self.unstarted_page(key, consumer, &from).await?;
+            if !page.unstarted.is_empty() {
+                self.answer_unstarted(key, consumer, &json, &page.unstarted).await?;
+            }
+            match page.next {
+                Some(next) => from = next,
+                None => return Ok(true),
+            }
+        }
     }
 
     async fn describe(&self, key: &FunctionKey) -> Result<Option<FunctionInfo>> {
@@ -376,7 +472,7 @@ impl Backend for RedisBackend {
             .until(call.deadline, || async {
                 // An idempotent call counts as in flight until its caller's deadline.
                 let running_ttl = call.deadline.saturating_sub(now_ms()) + 1000;
-                self.run_raw::<Vec<String>>(
+                self.run_raw(
                     ScriptCall::new(&self.scripts.send)
                         .key(self.keys.definition(key))
                         .key(self.keys.consumers(key))
@@ -401,27 +497,14 @@ impl Backend for RedisBackend {
                 .await
             })
             .await;
-        let sent = match outcome {
-            Ok(parts) => match parts.first().map(String::as_str) {
-                Some("queued") => {
-                    return Ok(Sent::Queued { entry_id: parts.get(1).cloned().unwrap_or_default(), reply })
-                }
-                Some("here") => return Ok(Sent::Here { reply }),
-                Some("joined") => return Ok(Sent::Joined { reply }),
-                Some("answered") => match parts.get(1).and_then(|j| serde_json::from_str(j).ok()) {
-                    Some(stored) => Ok(Sent::Answered(stored)),
-                    None => Err(EngineError::Internal(format!("The stored reply of call {} is not readable", call.id))),
-                },
-                Some("stale") => match parts.get(1).and_then(|j| serde_json::from_str(j).ok()) {
-                    Some(def) => Ok(Sent::Stale(def)),
-                    None => Ok(Sent::Missing),
-                },
-                Some("inactive") => Ok(Sent::Inactive {
-                    last_seen: parts.get(1).and_then(|s| s.parse::<f64>().ok()).filter(|s| *s >= 0.0).map(|s| s as u64),
-                    deactivated: parts.get(2).is_some_and(|d| d == "deactivated"),
-                }),
-                _ => Ok(Sent::Missing),
-            },
+        let sent = match outcome.and_then(replies::send) {
+            Ok(SendReply::Queued { entry_id }) => return Ok(Sent::Queued { entry_id, reply }),
+            Ok(SendReply::Here) => return Ok(Sent::Here { reply }),
+            Ok(SendReply::Joined) => return Ok(Sent::Joined { reply }),
+            Ok(SendReply::Answered(stored)) => Ok(Sent::Answered(stored)),
+            Ok(SendReply::Stale(def)) => Ok(Sent::Stale(def)),
+            Ok(SendReply::Missing) => Ok(Sent::Missing),
+            Ok(SendReply::Inactive { last_seen, deactivated }) => Ok(Sent::Inactive { last_seen, deactivated }),
             Err(error) => Err(error),
         };
         // Not waiting after all: this caller's place in the inbox goes.
@@ -444,7 +527,7 @@ impl Backend for RedisBackend {
         let timeout =
             serde_json::to_string(&Reply::timed_out(message)).map_err(|e| EngineError::Internal(e.to_string()))?;
         let timeout = &timeout;
-        let parts: Vec<String> = self
+        let gave_up = self
             .until(retry_window(call.deadline), || async {
                 self.run_raw(
                     ScriptCall::new(&self.scripts.give_up)
@@ -461,18 +544,7 @@ impl Backend for RedisBackend {
                 .await
             })
             .await?;
-        match (parts.first().map(String::as_str), parts.get(1)) {
-            (Some("answered"), Some(json)) => match serde_json::from_str(json) {
-                Ok(reply) => Ok(GaveUp::Answered(reply)),
-                Err(e) => {
-                    Err(EngineError::Internal(format!("The stored reply of call {} is not readable: {e}", call.id)))
-                }
-            },
-            (_, picked_up) => Ok(GaveUp::TimedOut {
-                picked_up: picked_up.is_some_and(|p| p == "1"),
-                runner: parts.get(2).filter(|r| !r.is_empty()).cloned(),
-            }),
-        }
+        replies::give_up(gave_up)
     }
 
     async fn take_back(
@@ -485,7 +557,7 @@ impl Backend for RedisBackend {
         progress_since: u64,
     ) -> Result<TakeBack> {
         let call_id = &call.id;
-        let parts: Vec<String> = self
+        let taken = self
             .run(
                 ScriptCall::new(&self.scripts.take_back)
                     .key(self.keys.runner(key, call_id))
@@ -502,20 +574,12 @@ impl Backend for RedisBackend {
                     .arg(progress_since),
             )
             .await?;
-        match (parts.first().map(String::as_str), parts.get(1)) {
-            (Some("answered"), Some(json)) => serde_json::from_str(json)
-                .map(TakeBack::Answered)
-                .map_err(|e| EngineError::Internal(format!("The stored reply of call {call_id} is not readable: {e}"))),
-            (Some("started"), Some(runner)) => Ok(TakeBack::Started { runner: runner.clone() }),
-            (Some("unserved"), _) => Ok(TakeBack::Unserved),
-            (Some("progressing"), _) => Ok(TakeBack::Progressing),
-            (_, changed) => Ok(TakeBack::Taken { changed: changed.and_then(|json| serde_json::from_str(json).ok()) }),
-        }
+        replies::take_back(taken)
     }
 
     async fn start(&self, context: &CallContext, runner: &str) -> Result<Start> {
         let key = context.key()?;
-        let outcome: String = self
+        let started = self
             .until(retry_window(context.deadline), || async {
                 self.run_raw(
                     ScriptCall::new(&self.scripts.start)
@@ -532,11 +596,7 @@ impl Backend for RedisBackend {
                 .await
             })
             .await?;
-        Ok(match outcome.as_str() {
-            "run" => Start::Run,
-            "answered" => Start::Answered,
-            _ => Start::Elsewhere,
-        })
+        replies::start(started)
     }
 
     async fn keep(&self, key: &FunctionKey, runner: &str, entry_ids: &[String]) -> Result<Vec<String>> {
@@ -548,7 +608,7 @@ impl Backend for RedisBackend {
         for id in entry_ids {
             invocation.arg(id);
         }
-        self.run(&invocation).await
+        replies::entry_ids(self.run(&invocation).await?)
     }
 
     async fn answer(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
@@ -598,15 +658,7 @@ impl Backend for RedisBackend {
             .arg(GROUP)
             .arg(self.settings.stale_after().as_millis() as u64)
             .arg(now.saturating_sub(FORGET_CONSUMERS_AFTER_MS));
-        let claimed: Vec<(String, Value, u32)> = self.run(&invocation).await?;
-        let reclaimed = claimed
-            .into_iter()
-            .map(|(id, fields, attempt)| {
-                let fields: HashMap<String, Value> = FromRedisValue::from_redis_value(fields).unwrap_or_default();
-                delivered(id, fields.get("call"), attempt)
-            })
-            .collect();
-        Ok(Beat { reclaimed })
+        Ok(Beat { reclaimed: replies::claimed(self.run(&invocation).await?)? })
     }
 
     async fn release(&self, key: &FunctionKey, consumer: &str, calls: Vec<Delivered>) -> Result<()> {
@@ -622,14 +674,12 @@ impl Backend for RedisBackend {
         for delivered in &calls {
             invocation.arg(&delivered.entry_id);
         }
-        self.run::<i64>(&invocation).await.map(|_| ())
+        replies::done(self.scripts.release.name, self.run(&invocation).await?).map(|_| ())
     }
 
-    async fn dead_letter(&self, key: &FunctionKey, entry: &Delivered, reason: &str) -> Result<()> {
-        let call = match &entry.call {
-            Ok(call) => serde_json::to_string(call).unwrap_or_default(),
-            Err(_) => String::new(),
-        };
+    async fn dead_letter(&self, key: &FunctionKey, letter: &DeadLetter<'_>) -> Result<()> {
+        let call = letter.call.map(|call| serde_json::to_string(call).unwrap_or_default()).unwrap_or_default();
+        let entry_id = letter.entry_id;
         let mut pipe = redis::pipe();
         pipe.cmd("XADD")
             .arg(self.keys.dead_letters(key))
@@ -638,15 +688,15 @@ impl Backend for RedisBackend {
             .arg(10_000)
             .arg("*")
             .arg("entry")
-            .arg(&entry.entry_id)
+            .arg(entry_id)
             .arg("reason")
-            .arg(reason)
+            .arg(letter.reason)
             .arg("call")
             .arg(call)
             .ignore();
-        if !entry.entry_id.is_empty() {
-            pipe.cmd("XACK").arg(self.keys.calls(key)).arg(GROUP).arg(&entry.entry_id).ignore();
-            pipe.cmd("XDEL").arg(self.keys.calls(key)).arg(&entry.entry_id).ignore();
+        if !entry_id.is_empty() {
+            pipe.cmd("XACK").arg(self.keys.calls(key)).arg(GROUP).arg(entry_id).ignore();
+            pipe.cmd("XDEL").arg(self.keys.calls(key)).arg(entry_id).ignore();
         }
         pipe.atomic();
         let pipe = &pipe;

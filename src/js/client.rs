@@ -8,7 +8,7 @@ use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
 
-use super::errors::IntoJs;
+use super::errors::{Code, IntoJs};
 use super::outgoing::OutgoingCall;
 use super::promises;
 use super::served::ServedFunction;
@@ -20,10 +20,17 @@ use crate::backend::Start;
 use crate::call::{Policy, Request};
 use crate::config::{self, Target};
 use crate::engine::{self, Engine};
-use crate::error::Result;
+use crate::error::{Result, CODES};
 use crate::protocol::Caller;
 
-/// The engine's request for a JS one; a timeout given as a non-number counts as none.
+/// Every code `error.code` may hold on an error of the engine.
+#[napi]
+pub fn error_codes() -> Vec<String> {
+    CODES.iter().map(|code| code.to_string()).collect()
+}
+
+/// The engine's request for a JS one. A timeout that is not a finite number of ms maps to
+/// one out of bounds, which sending refuses with INVALID_OPTIONS.
 fn engine_request(request: CallRequest, policy: Option<Policy>) -> Result<Request> {
     let timeout = match request.timeout_ms {
         Some(ms) if ms.is_finite() && ms >= 0.0 => Duration::from_millis(ms as u64),
@@ -60,7 +67,7 @@ impl FunctionsClient {
     /// No I/O happens here: Redis is reached on first use. Clients with the same resolved
     /// connection and key prefix share one engine (and its connections) per process.
     #[napi(constructor)]
-    pub fn new(options: Option<ClientOptions>) -> napi::Result<Self> {
+    pub fn new(options: Option<ClientOptions>) -> napi::Result<Self, Code> {
         let options = options.map(ClientOptions::into_engine).unwrap_or_default();
         let settings = config::resolve(&options, |name| std::env::var(name).ok()).js()?;
         Ok(Self { engine: engine::shared(settings).js()? })
@@ -83,14 +90,22 @@ impl FunctionsClient {
 
     /// Registers the definition and starts consuming its calls.
     #[napi]
-    pub async fn serve(&self, definition: FunctionDefinition) -> napi::Result<ServedFunction> {
-        let def = definition.into_engine().js()?;
-        Ok(ServedFunction::new(self.engine.serve(def).await.js()?))
+    pub fn serve<'env>(
+        &self,
+        env: &'env Env,
+        definition: FunctionDefinition,
+    ) -> napi::Result<PromiseRaw<'env, ServedFunction>, Code> {
+        let def = definition.into_engine();
+        let engine = self.engine.clone();
+        promises::promise(env, async move {
+            let served = engine.serve(def.js()?).await.js()?;
+            Ok(ServedFunction::new(engine, served))
+        })
     }
 
     /// Validates the arguments, sends the call and resolves with the value the function returned.
     #[napi]
-    pub fn call<'env>(&self, env: &'env Env, request: CallRequest) -> napi::Result<PromiseRaw<'env, Value>> {
+    pub fn call<'env>(&self, env: &'env Env, request: CallRequest) -> napi::Result<PromiseRaw<'env, Value>, Code> {
         let request = engine_request(request, None).js();
         let engine = self.engine.clone();
         promises::promise(env, async move { engine.call(request?).await.js() })
@@ -100,7 +115,7 @@ impl FunctionsClient {
     /// With `runHere`, a call that would leave too many calls of this process waiting on
     /// other processes, or that no execution started in time, is handed back to run here.
     #[napi]
-    pub fn begin(&self, request: CallRequest, run_here: Option<RunHere>) -> napi::Result<OutgoingCall> {
+    pub fn begin(&self, request: CallRequest, run_here: Option<RunHere>) -> napi::Result<OutgoingCall, Code> {
         let request = engine_request(request, run_here.map(RunHere::into_policy)).js()?;
         Ok(OutgoingCall::new(self.engine.outgoing(request)))
     }
@@ -109,7 +124,7 @@ impl FunctionsClient {
     /// step): "run", or "elsewhere" when its caller took the call back or another execution
     /// runs it, or "answered" when it has its answer already (answered or timed out).
     #[napi]
-    pub fn start<'env>(&self, env: &'env Env, context: CallContext) -> napi::Result<PromiseRaw<'env, String>> {
+    pub fn start<'env>(&self, env: &'env Env, context: CallContext) -> napi::Result<PromiseRaw<'env, String>, Code> {
         let engine = self.engine.clone();
         promises::promise(env, async move {
             Ok(match engine.start(&context.into()).await.js()? {
@@ -130,10 +145,10 @@ impl FunctionsClient {
         context: CallContext,
         value: Value,
         execution: Option<ExecutionRef>,
-    ) -> napi::Result<PromiseRaw<'env, bool>> {
+    ) -> napi::Result<PromiseRaw<'env, bool>, Code> {
         let engine = self.engine.clone();
         let execution = execution.map(Into::into);
-        promises::promise(env, async move { engine.respond_from(&context.into(), value, execution).await.js() })
+        promises::promise(env, async move { engine.respond(&context.into(), value, execution).await.js() })
     }
 
     /// Answers a call with an error the caller raises. False when the call was already answered.
@@ -144,38 +159,56 @@ impl FunctionsClient {
         context: CallContext,
         message: String,
         execution: Option<ExecutionRef>,
-    ) -> napi::Result<PromiseRaw<'env, bool>> {
+    ) -> napi::Result<PromiseRaw<'env, bool>, Code> {
         let engine = self.engine.clone();
         let execution = execution.map(Into::into);
-        promises::promise(env, async move { engine.fail_from(&context.into(), &message, execution).await.js() })
+        promises::promise(env, async move { engine.fail(&context.into(), &message, execution).await.js() })
     }
 
     /// How the call was answered, if it was: "value", "failed", "timeout" (its caller stopped
     /// waiting) or "inactive" (its function was deactivated); null when it has no answer.
-    #[napi]
-    pub async fn answer_of(&self, context: CallContext) -> napi::Result<Option<String>> {
-        let reply = self.engine.stored_answer(&context.into()).await.js()?;
-        Ok(reply.map(|reply| match reply.error {
-            None => "value".to_string(),
-            Some(error) => error.kind,
-        }))
+    #[napi(ts_return_type = "Promise<string | null>")]
+    pub fn answer_of<'env>(
+        &self,
+        env: &'env Env,
+        context: CallContext,
+    ) -> napi::Result<PromiseRaw<'env, Option<String>>, Code> {
+        let engine = self.engine.clone();
+        promises::promise(env, async move {
+            let reply = engine.stored_answer(&context.into()).await.js()?;
+            Ok(reply.map(|reply| reply.kind_name().to_string()))
+        })
     }
 
     /// Registered functions, of one scope or of all; with `caller`, only those it may call.
     #[napi]
-    pub async fn list(&self, scope: Option<String>, caller: Option<CallerIdentity>) -> napi::Result<Vec<FunctionInfo>> {
+    pub fn list<'env>(
+        &self,
+        env: &'env Env,
+        scope: Option<String>,
+        caller: Option<CallerIdentity>,
+    ) -> napi::Result<PromiseRaw<'env, Vec<FunctionInfo>>, Code> {
+        let engine = self.engine.clone();
         let caller: Option<Caller> = caller.map(Into::into);
-        let listed = self.engine.list(scope.as_deref()).await.js()?;
-        Ok(listed
-            .into_iter()
-            .filter(|info| caller.as_ref().is_none_or(|caller| access::allows(&info.def.access, Some(caller))))
-            .map(FunctionInfo::from)
-            .collect())
+        promises::promise(env, async move {
+            let listed = engine.list(scope.as_deref()).await.js()?;
+            Ok(listed
+                .into_iter()
+                .filter(|info| caller.as_ref().is_none_or(|caller| access::allows(&info.def.access, Some(caller))))
+                .map(FunctionInfo::from)
+                .collect())
+        })
     }
 
     /// One registered function, or null.
-    #[napi]
-    pub async fn describe(&self, scope: String, name: String) -> napi::Result<Option<FunctionInfo>> {
-        Ok(self.engine.describe(&scope, &name).await.js()?.map(FunctionInfo::from))
+    #[napi(ts_return_type = "Promise<FunctionInfo | null>")]
+    pub fn describe<'env>(
+        &self,
+        env: &'env Env,
+        scope: String,
+        name: String,
+    ) -> napi::Result<PromiseRaw<'env, Option<FunctionInfo>>, Code> {
+        let engine = self.engine.clone();
+        promises::promise(env, async move { Ok(engine.describe(&scope, &name).await.js()?.map(FunctionInfo::from)) })
     }
 }

@@ -1,11 +1,11 @@
 //! The napi surface: JS types in, engine calls out, errors mapped. No engine logic here.
 
-pub mod client;
-pub mod errors;
-pub mod observe;
-pub mod observe_types;
-pub mod outgoing;
+pub(crate) mod client;
+pub(crate) mod errors;
+pub(crate) mod observe;
+pub(crate) mod observe_types;
+pub(crate) mod outgoing;
 mod promises;
 mod runtime;
-pub mod served;
-pub mod types;
+pub(crate) mod served;
+pub(crate) mod types;

@@ -8,7 +8,7 @@ use napi::Env;
 use napi_derive::napi;
 use tokio::sync::Mutex;
 
-use super::errors::IntoJs;
+use super::errors::{Code, IntoJs};
 use super::promises;
 use super::types::{CallStep, ExecutionRef};
 use crate::call::Outgoing;
@@ -30,7 +30,7 @@ impl OutgoingCall {
     /// Sends the call (the first time) and resolves with the answer (`done`), or with a call
     /// to `run` in this process; after running it, report with `ran()`.
     #[napi]
-    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, CallStep>> {
+    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, CallStep>, Code> {
         let outgoing = self.outgoing.clone();
         promises::promise(env, async move { outgoing.lock().await.next().await.map(CallStep::from).js() })
     }
@@ -46,7 +46,7 @@ impl OutgoingCall {
     /// The run handed out by `next()` has ended (`error`: why it failed). Resolves with the
     /// answer, or with the call to run again when the function allows another attempt.
     #[napi]
-    pub fn ran<'env>(&self, env: &'env Env, error: Option<String>) -> napi::Result<PromiseRaw<'env, CallStep>> {
+    pub fn ran<'env>(&self, env: &'env Env, error: Option<String>) -> napi::Result<PromiseRaw<'env, CallStep>, Code> {
         let outgoing = self.outgoing.clone();
         promises::promise(env, async move { outgoing.lock().await.ran(error).await.map(CallStep::from).js() })
     }

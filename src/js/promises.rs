@@ -14,7 +14,8 @@ use futures_util::FutureExt;
 use napi::bindgen_prelude::{PromiseRaw, ToNapiValue};
 use napi::{check_status, sys, Env, JsError};
 
-use super::{errors, runtime};
+use super::errors::{self, Code};
+use super::runtime;
 use crate::error::EngineError;
 
 /// Turns a result into its JS value, on the JS thread.
@@ -23,7 +24,7 @@ type Settle = Box<dyn FnOnce(sys::napi_env) -> napi::Result<sys::napi_value> + S
 struct Ready {
     /// The promise's `napi_deferred`, only ever used on its JS thread.
     deferred: usize,
-    outcome: napi::Result<Settle>,
+    outcome: napi::Result<Settle, Code>,
 }
 
 /// Results waiting for their JS thread, and the threadsafe function that wakes it.
@@ -76,16 +77,16 @@ thread_local! {
 }
 
 /// Runs `work` on the runtime and returns a promise settled with its result.
-pub fn promise<'env, T, F>(env: &'env Env, work: F) -> napi::Result<PromiseRaw<'env, T>>
+pub fn promise<'env, T, F>(env: &'env Env, work: F) -> napi::Result<PromiseRaw<'env, T>, Code>
 where
     T: ToNapiValue + Send + 'static,
-    F: Future<Output = napi::Result<T>> + Send + 'static,
+    F: Future<Output = napi::Result<T, Code>> + Send + 'static,
 {
     let env = env.raw();
     let mut deferred = ptr::null_mut();
     let mut promise = ptr::null_mut();
-    check_status!(unsafe { sys::napi_create_promise(env, &mut deferred, &mut promise) })?;
-    let queue = settle_later(env)?;
+    check_status!(unsafe { sys::napi_create_promise(env, &mut deferred, &mut promise) }).map_err(errors::from_napi)?;
+    let queue = settle_later(env).map_err(errors::from_napi)?;
     let deferred = deferred as usize;
     runtime::spawn(async move {
         // A panic must still settle the promise: an unsettled one keeps Node running forever.
@@ -155,7 +156,7 @@ unsafe extern "C" fn settle_ready(env: sys::napi_env, _: sys::napi_value, _: *mu
     let settled = ready.len();
     for Ready { deferred, outcome } in ready {
         let deferred = deferred as sys::napi_deferred;
-        match outcome.and_then(|settle| settle(env)) {
+        match outcome.and_then(|settle| settle(env).map_err(errors::from_napi)) {
             Ok(value) => unsafe { sys::napi_resolve_deferred(env, deferred, value) },
             Err(error) => unsafe { sys::napi_reject_deferred(env, deferred, JsError::from(error).into_value(env)) },
         };

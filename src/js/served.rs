@@ -6,20 +6,22 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi::Env;
 use napi_derive::napi;
 
-use super::errors::IntoJs;
+use super::errors::{Code, IntoJs};
 use super::promises;
 use super::types::{CallContext, IncomingCall};
+use crate::engine::Engine;
 use crate::serve::{Closing, Served};
 
 /// A function being served: hands out its calls until closed.
 #[napi]
 pub struct ServedFunction {
+    engine: Arc<Engine>,
     served: Arc<Served>,
 }
 
 impl ServedFunction {
-    pub fn new(served: Served) -> Self {
-        Self { served: Arc::new(served) }
+    pub fn new(engine: Arc<Engine>, served: Served) -> Self {
+        Self { engine, served: Arc::new(served) }
     }
 }
 
@@ -33,31 +35,34 @@ impl ServedFunction {
 
     /// Waits for calls and resolves with all that are ready (at least one); an empty array once closed.
     #[napi]
-    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Vec<IncomingCall>>> {
+    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Vec<IncomingCall>>, Code> {
         let served = self.served.clone();
         promises::promise(env, async move { Ok(served.next().await.into_iter().map(IncomingCall::from).collect()) })
     }
 
-    /// The execution of a call has ended. If nothing answered the call, it is answered with
-    /// `error` (or a generic "ended without reaching Return from Function"). True if this answered it.
+    /// The execution of a call has ended, failed with `error` if it did. If nothing answered
+    /// the call, a failed execution runs again while the function allows more attempts, and
+    /// otherwise the call is answered with the error (or "ended without reaching Return from
+    /// Function"). True if this answered it. It may be reported after `close()`.
     #[napi]
     pub fn finished<'env>(
         &self,
         env: &'env Env,
         context: CallContext,
         error: Option<String>,
-    ) -> napi::Result<PromiseRaw<'env, bool>> {
-        let served = self.served.clone();
-        promises::promise(env, async move { served.finished(&context.into(), error).await.js() })
+    ) -> napi::Result<PromiseRaw<'env, bool>, Code> {
+        let engine = self.engine.clone();
+        promises::promise(env, async move { engine.finished(&context.into(), error).await.js() })
     }
 
     /// Stops consuming at once (idempotent); resolves when the consumer has stopped and its
     /// connection is closed. `deactivated`: the function's workflow was deactivated (not
     /// its process shutting down), so unless a trigger of it starts again within a
     /// heartbeat, calls fail at once, and those waiting are told so.
-    #[napi]
-    pub async fn close(&self, deactivated: Option<bool>) -> napi::Result<()> {
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn close<'env>(&self, env: &'env Env, deactivated: Option<bool>) -> napi::Result<PromiseRaw<'env, ()>, Code> {
         let closing = if deactivated.unwrap_or(false) { Closing::Deactivated } else { Closing::Restarting };
-        self.served.close(closing).await.js()
+        let served = self.served.clone();
+        promises::promise(env, async move { served.close(closing).await.js() })
     }
 }

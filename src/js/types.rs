@@ -9,7 +9,6 @@ use crate::call;
 use crate::config;
 use crate::error::{EngineError, Result};
 use crate::protocol::{self, Param, ParamType};
-use crate::serve;
 
 #[napi(object)]
 pub struct ClientOptions {
@@ -53,7 +52,8 @@ pub struct FunctionDefinition {
     pub workflow_id: String,
     pub workflow_name: Option<String>,
     pub node_name: Option<String>,
-    /// How many times a call may run (failed executions and dead processes count); default 3.
+    /// How many times a call may run when its executions fail; default 1. (A call whose
+    /// process died is taken over and run again besides.)
     pub max_attempts: Option<u32>,
     /// The Function node as n8n describes it (`this.getNode()`): a caller inside n8n puts it
     /// first in an execution it runs in its own process. Without it only triggers run calls.
@@ -338,8 +338,8 @@ impl From<CallContext> for protocol::CallContext {
     }
 }
 
-impl From<serve::IncomingCall> for IncomingCall {
-    fn from(call: serve::IncomingCall) -> Self {
+impl From<protocol::IncomingCall> for IncomingCall {
+    fn from(call: protocol::IncomingCall) -> Self {
         Self { context: call.context.into(), items: call.items, attempt: call.attempt }
     }
 }

@@ -1,16 +1,11 @@
 //! A function's dead letters (`fn:{scope/name}:dead`): calls that could not be run, or
-//! failed every attempt. Listed, shown, sent again as a new call, or dropped.
-
-use std::sync::Arc;
-use std::time::Duration;
+//! failed every attempt. Listed, shown, or dropped (`Engine::retry_dead_letter` sends one
+//! again).
 
 use redis::streams::{StreamId, StreamRangeReply};
 use redis::AsyncCommands;
-use serde_json::Value;
 
 use super::redis_feed::Deployment;
-use crate::call::Request;
-use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 use crate::keys::FunctionKey;
 use crate::protocol::{Args, Call};
@@ -57,28 +52,6 @@ pub async fn show(deployment: &Deployment, key: &FunctionKey, id: &str) -> Resul
         .await
         .map_err(|e| bad_id(deployment, key, id, e))?;
     entries.ids.first().map(|entry| read(entry, true)).ok_or_else(|| not_found(key, id))
-}
-
-/// Sends the dead letter's call again, as a new call with a new deadline, and waits for its
-/// answer. Answered with a value, the dead letter is removed; a call that fails again keeps it.
-pub async fn retry(
-    engine: &Arc<Engine>,
-    deployment: &Deployment,
-    key: &FunctionKey,
-    id: &str,
-    timeout: Duration,
-) -> Result<Value> {
-    let letter = show(deployment, key, id).await?;
-    let Some(items) = letter.items else {
-        return Err(EngineError::InvalidArguments(format!(
-            "Dead letter {id} of function '{}' holds no readable call ({}), so it cannot be sent again; drop it with purge.",
-            key.as_string(),
-            letter.reason
-        )));
-    };
-    let value = engine.call(Request::new(key.clone(), items, timeout)).await?;
-    purge(deployment, key, &[id.to_string()]).await?;
-    Ok(value)
 }
 
 /// Drops the given dead letters, or all of the function's when `ids` is empty; returns how many.

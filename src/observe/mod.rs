@@ -6,7 +6,7 @@
 pub mod dead;
 pub mod event;
 pub mod feed;
-pub mod memory_feed;
-pub mod observed;
+mod memory_feed;
+pub(crate) mod observed;
 pub mod redis_feed;
 pub mod status;

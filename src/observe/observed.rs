@@ -10,11 +10,11 @@ use tokio_util::sync::CancellationToken;
 use super::event::{Event, EventKind};
 use super::feed::Feed;
 use super::status;
-use crate::backend::{Backend, Beat, Delivered, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
+use crate::backend::{Backend, Beat, DeadLetter, Delivered, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
 use crate::config::Settings;
 use crate::error::Result;
 use crate::keys::FunctionKey;
-use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply};
+use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply, ReplyKind};
 
 /// Consumers are checked for lost heartbeats every this many beats (one command).
 const LOST_CHECK_EVERY: u32 = 3;
@@ -43,7 +43,7 @@ impl ObservedBackend {
     fn answered(&self, context: &CallContext, reply: &Reply) {
         let event = match &reply.error {
             None => Event::new(EventKind::Returned, &context.function),
-            Some(error) if error.kind == "timeout" => {
+            Some(error) if error.kind == ReplyKind::Timeout => {
                 Event::new(EventKind::TimedOut, &context.function).message(&error.message)
             }
             Some(error) => Event::new(EventKind::Failed, &context.function).message(&error.message),
@@ -239,14 +239,14 @@ impl Backend for ObservedBackend {
         self.inner.release(key, consumer, calls).await
     }
 
-    async fn dead_letter(&self, key: &FunctionKey, entry: &Delivered, reason: &str) -> Result<()> {
-        self.inner.dead_letter(key, entry, reason).await?;
+    async fn dead_letter(&self, key: &FunctionKey, letter: &DeadLetter<'_>) -> Result<()> {
+        self.inner.dead_letter(key, letter).await?;
         if !self.keeps_dead_letters() {
             return Ok(());
         }
         let mut event =
-            Event::new(EventKind::DeadLettered, key.as_string()).attempt(Some(entry.attempt)).message(reason);
-        if let Ok(call) = &entry.call {
+            Event::new(EventKind::DeadLettered, key.as_string()).attempt(Some(letter.attempt)).message(letter.reason);
+        if let Some(call) = letter.call {
             event = event.call(&call.id);
         }
         self.feed.emit(event);

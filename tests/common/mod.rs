@@ -4,9 +4,9 @@
 
 pub mod serving;
 
-use n8n_nodes_functions::call::Request;
 use n8n_nodes_functions::keys::FunctionKey;
 use n8n_nodes_functions::protocol::{Args, GLOBAL_SCOPE};
+use n8n_nodes_functions::Request;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

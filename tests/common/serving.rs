@@ -3,8 +3,9 @@
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use n8n_nodes_functions::engine::Engine;
-use n8n_nodes_functions::serve::{IncomingCall, Served};
+use n8n_nodes_functions::protocol::IncomingCall;
+use n8n_nodes_functions::Engine;
+use n8n_nodes_functions::Served;
 use serde_json::Value;
 
 /// Runs `handle` on every call `served` hands out, one after the other, until it is closed.
@@ -31,7 +32,7 @@ pub fn answer_every_call(engine: Arc<Engine>, served: Arc<Served>, value: Value)
     each_call(served, move |_, call| {
         let (engine, value) = (engine.clone(), value.clone());
         async move {
-            engine.respond(&call.context, value).await.unwrap();
+            engine.respond(&call.context, value, None).await.unwrap();
         }
     });
 }

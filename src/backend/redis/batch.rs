@@ -106,15 +106,16 @@ fn stopped() -> RedisError {
     RedisError::from((ErrorKind::Client, "the connection's command sender stopped"))
 }
 
-/// A Lua script's text and hash.
+/// A Lua script's file name (for messages), text and hash.
 pub struct Lua {
+    pub name: &'static str,
     code: &'static str,
     hash: String,
 }
 
 impl Lua {
-    pub fn new(code: &'static str) -> Self {
-        Self { code, hash: Script::new(code).get_hash().to_string() }
+    pub fn new(name: &'static str, code: &'static str) -> Self {
+        Self { name, code, hash: Script::new(code).get_hash().to_string() }
     }
 }
 

@@ -167,6 +167,6 @@ fn entries(reply: Option<StreamReadReply>) -> Vec<Delivered> {
         .keys
         .into_iter()
         .flat_map(|key| key.ids)
-        .map(|entry| super::delivered(entry.id, entry.map.get("call"), 1))
+        .map(|entry| super::replies::delivered(entry.id, entry.map.get("call"), 1))
         .collect()
 }

@@ -1,15 +1,16 @@
 -- Answers a call: the first answer is stored (the source of truth, with a TTL), the
 -- caller and any callers that joined it (same idempotency key) are woken, the stream
 -- entry is acknowledged and removed, and who ran it is forgotten. Later answers: 0.
--- An execution that ended without answering leaves the call alone when its caller took
--- it back to run it itself (the runner key names a caller).
+-- A run that ended without answering leaves the call alone when a caller other than the
+-- run's own took it back to run it itself (the runner key names that caller).
 -- KEYS: reply key, calls stream, watchers set, runner key
 -- ARGV: reply json, ttl ms, group, entry id ('' if none), caller's channel, call id,
 --       idempotent ('1': other callers may have joined; '0': nobody can have),
---       ended ('1': the execution of a trigger ended without answering)
+--       ended ('1': a run ended without answering), the prefix of callers' runner names,
+--       the ended run's runner ('' for an execution a trigger started)
 if ARGV[8] == '1' then
   local runner = redis.call('GET', KEYS[4])
-  if runner and string.sub(runner, 1, 7) == 'caller:' then
+  if runner and string.sub(runner, 1, #ARGV[9]) == ARGV[9] and runner ~= ARGV[10] then
     return 0
   end
 end

@@ -7,8 +7,8 @@ import { createRunExecutionData } from 'n8n-workflow';
 import type { ExecuteWorkflowData, IExecuteFunctions, INode, INodeExecutionData, RelatedExecution } from 'n8n-workflow';
 
 import type { CallStep, IncomingCall } from '../shared/addon-types';
-import { failureOf } from '../Function/execution-outcome';
-import { itemsOfCall } from '../Function/items-of-call';
+import { failureOf } from '../shared/execution-outcome';
+import { itemsOfCall } from '../shared/items-of-call';
 
 /**
  * What running a call here needs of the caller's node context: Call Function's execute
