@@ -13,9 +13,12 @@ export type {
 	IncomingCall,
 	OutgoingCall,
 	ParameterSpec,
+	ParkedCaller,
+	ParkedWork,
 	RedisCredential,
 	RunHere,
 	ServedFunction,
+	StoredAnswer,
 } from '../../index';
 
 /** How a call was answered. */

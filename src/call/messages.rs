@@ -66,6 +66,17 @@ pub fn timeout(def: &FunctionDef, timeout: Duration, picked_up: Option<bool>, ru
     }
 }
 
+/// A caller that cannot park (`reason`) may not wait in place either: its process already
+/// has every slot it can spare waiting on other processes (`remote_limit`).
+pub fn cannot_wait(def: &FunctionDef, reason: &str, remote_limit: usize) -> String {
+    let reason = if reason.is_empty() { String::new() } else { format!(" {reason}") };
+    format!(
+        "The {} is waiting (its execution parked at a Wait, an approval or a form), and this caller cannot park meanwhile:{reason} Waiting would hold a worker slot, and {} of this worker's slots already wait like that: a parked execution needs a free slot to resume in, so one more would risk that none ever frees.",
+        def.describe(),
+        remote_limit
+    )
+}
+
 /// A caller that joined an idempotent call in flight timed out: that call still runs.
 pub fn joined_timeout(def: &FunctionDef, timeout_after: Duration, runner: Option<&str>) -> String {
     format!(
