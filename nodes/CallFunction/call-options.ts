@@ -3,7 +3,7 @@ import { GuidedError } from '../shared/guided-error';
 import type { ResultPlacement } from './result-items';
 
 export interface CallOptions {
-	putResultIn?: 'outputItems' | 'field';
+	putResultIn?: 'outputItems' | 'field' | 'nowhere';
 	resultField?: string;
 	/** Seconds. */
 	timeout?: number;
@@ -13,6 +13,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_RESULT_FIELD = 'result';
 
 export function placementOf(options: CallOptions): ResultPlacement {
+	if (options.putResultIn === 'nowhere') return { kind: 'nowhere' };
 	if (options.putResultIn !== 'field') return { kind: 'outputItems' };
 	return { kind: 'field', field: options.resultField?.trim() || DEFAULT_RESULT_FIELD };
 }
