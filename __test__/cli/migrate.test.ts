@@ -330,6 +330,8 @@ describe('n8n-functions migrate, an export folder', () => {
 			'Its workflow is chosen by the expression "{{ $json.workflow }}", so which function it calls is only known when it runs.',
 		);
 		expect(nodeOf(migrated.defaults, 'Call by expression').notes).toContain('In n8n-nodes-function it called "defaults" of workflow {{ $json.workflow }}.');
+		// Its arguments are kept as written: there is no declaration to check them against.
+		expect(nodeOf(migrated.defaults, 'Call by expression').parameters?.arguments).toMatchObject({ value: { count: '3' }, schema: [] });
 	});
 
 	test('the report lists what was migrated but behaves differently in some case', async () => {
@@ -341,7 +343,10 @@ describe('n8n-functions migrate, an export folder', () => {
 			'Call defaults: "text" gets "42" (string); the old package passed 42.',
 			'Call defaults: "count" gets 7 (number); the old package passed "007".',
 			'Call defaults: It passes "gone", which the function does not declare: the old package dropped it, and it is left out.',
+			'Call shout: "n" is filled by an expression: where it gives text that reads as JSON (such as "42" or "true"), the old package passed the value it reads as (42, true); here a string parameter gets the text as it is.',
 			'Call add (JSON): Its Parameters JSON has "extra", which the function does not declare: the old package dropped it (in regular mode), and it is left out here.',
+			expect.stringMatching(/^Call format \(Text\): "value" is filled by an expression/),
+			expect.stringMatching(/^Call format \(Dates\): "date" is filled by an expression/),
 		]);
 		expect(json.functions.map((entry: { name: string; workflowId: string; scope: string; callers: unknown[] }) => [entry.name, entry.workflowId, entry.scope, entry.callers.length])).toEqual([
 			['format', 'wfDates01', 'local', 1],

@@ -47,12 +47,26 @@ function storedValue(text: string, spec: ParameterSpec): unknown {
 	}
 }
 
+/** The rows as they were, when the function they go to is not known: nothing to check them against. */
+function keptAsWritten(old: OldCall): ConvertedArguments {
+	const value = Object.fromEntries(old.parameters.filter((row) => !PLACEHOLDER_ROWS.has(row.name)).map((row) => [row.name, row.value]));
+	return {
+		parameters: {
+			parametersMode: 'fields',
+			arguments: { mappingMode: 'defineBelow', value, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: false },
+		},
+		differences: [],
+		problems: [],
+	};
+}
+
 function fromIndividual(old: OldCall, specs: ParameterSpec[]): ConvertedArguments {
 	const declared = new Map(specs.map((spec) => [spec.name, spec]));
 	const value: Record<string, unknown> = {};
 	const differences: string[] = [];
 	const problems: string[] = [];
 	const undeclared: string[] = [];
+	const textFromExpressions: string[] = [];
 	for (const row of old.parameters) {
 		if (PLACEHOLDER_ROWS.has(row.name)) continue;
 		const spec = declared.get(row.name);
@@ -62,6 +76,7 @@ function fromIndividual(old: OldCall, specs: ParameterSpec[]): ConvertedArgument
 		}
 		if (isExpression(row.value)) {
 			value[row.name] = row.value;
+			if (spec.type === 'string') textFromExpressions.push(`"${row.name}"`);
 			continue;
 		}
 		const text = typeof row.value === 'string' ? row.value : JSON.stringify(row.value);
@@ -79,6 +94,10 @@ function fromIndividual(old: OldCall, specs: ParameterSpec[]): ConvertedArgument
 			problems.push(`${(error as Error).message}: the old package passed ${show(before)}, which this function's declaration refuses.`);
 		}
 		value[row.name] = storedValue(text, spec);
+	}
+	if (textFromExpressions.length > 0) {
+		const one = textFromExpressions.length === 1;
+		differences.push(`${textFromExpressions.join(', ')} ${one ? 'is' : 'are'} filled by an expression: where it gives text that reads as JSON (such as "42" or "true"), the old package passed the value it reads as (42, true); here a string parameter gets the text as it is.`);
 	}
 	if (undeclared.length > 0) {
 		differences.push(`It passes ${undeclared.map((name) => `"${name}"`).join(', ')}, which the function does not declare: the old package dropped ${undeclared.length === 1 ? 'it' : 'them'}, and ${undeclared.length === 1 ? 'it is' : 'they are'} left out.`);
@@ -154,7 +173,8 @@ function fromJson(old: OldCall, specs: ParameterSpec[]): ConvertedArguments {
 	return { parameters: { parametersMode: 'json', parametersJson: json }, differences, problems };
 }
 
-/** The arguments of `old` for a function declaring `specs`. */
-export function convertArguments(old: OldCall, specs: ParameterSpec[]): ConvertedArguments {
-	return old.parameterMode === 'json' ? fromJson(old, specs) : fromIndividual(old, specs);
+/** The arguments of `old` for a function declaring `specs` (undefined: a function not known). */
+export function convertArguments(old: OldCall, specs: ParameterSpec[] | undefined): ConvertedArguments {
+	if (old.parameterMode === 'json') return fromJson(old, specs ?? []);
+	return specs ? fromIndividual(old, specs) : keptAsWritten(old);
 }

@@ -30,7 +30,7 @@ export function convertCallNode(call: PlannedCall, installation: Installation, f
 	const sameWorkflow = target !== undefined && target.at === call.at;
 	const workflow = target === undefined ? locator('', '') : target.scope === 'global' ? GLOBAL_CHOICE : sameWorkflow ? THIS_WORKFLOW_CHOICE : locator('', '');
 	const specs = target ? convertDefinition(target).specs : undefined;
-	const args = convertArguments(call.old, specs ?? []);
+	const args = convertArguments(call.old, specs);
 	const node: NodeJson = {
 		...call.node,
 		type: ourType('callFunction', installation),
