@@ -11,6 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { waitForLiveFunctions } = require('./support/functions');
 const { startN8nTopology } = require('./support/topology');
+const { waitUntil } = require('./support/wait-until');
 
 const repoRoot = path.join(__dirname, '..');
 const command = path.join(repoRoot, 'dist', 'cli', 'n8n-functions.js');
@@ -19,6 +20,7 @@ const oldExport = path.join(__dirname, 'workflows', 'old-package');
 const MATH = 'e2eMigMath01';
 const SHOP = 'e2eMigShop01';
 const ATTENTION = 'e2eMigAttn01';
+const BROKEN = 'e2eMigBroken1';
 
 /** Runs `n8n-functions migrate` as a user does, on a copy of the export. */
 function migrateCopyOfExport() {
@@ -52,13 +54,13 @@ describe('migration from n8n-nodes-function: migrated, imported, activated and c
 		if (migration) fs.rmSync(path.dirname(migration.folder), { recursive: true, force: true });
 	}, 60_000);
 
-	test('the command migrates the export beside it and reports the one node it cannot settle', () => {
+	test('the command migrates the export beside it and reports the two nodes it cannot migrate exactly', () => {
 		expect(migration.stderr).toBe('');
 		expect(migration.status).toBe(1);
-		expect(fs.readdirSync(migration.migratedFolder).sort()).toEqual([`${ATTENTION}.json`, `${MATH}.json`, `${SHOP}.json`, 'migration-report.txt']);
+		expect(fs.readdirSync(migration.migratedFolder).sort()).toEqual([`${ATTENTION}.json`, `${BROKEN}.json`, `${MATH}.json`, `${SHOP}.json`, 'migration-report.txt']);
 		expect(migration.stdout).toContain('  - "add": global, in workflow "Migration: Math (n8n-nodes-function)" (e2eMigMath01); called from "Migration: Shop (custom extension)" (e2eMigShop01)');
 		expect(migration.stdout).toContain('  - "label": local, in workflow "Migration: Math (n8n-nodes-function)" (e2eMigMath01); called from "Migration: Math (n8n-nodes-function)" (e2eMigMath01)');
-		expect(migration.stdout).toContain('Needs attention (1)');
+		expect(migration.stdout).toContain('Needs attention (2)');
 		expect(migration.stdout).toContain('node "Call by expression": Its workflow is chosen by the expression "{{ $json.query.workflow }}"');
 	});
 
@@ -101,5 +103,21 @@ describe('migration from n8n-nodes-function: migrated, imported, activated and c
 		await expect(n8n.activate(ATTENTION)).rejects.toThrow(/Cannot publish workflow: 1 node have configuration issues:.*Node \\"Call by expression\\":.*Missing or invalid required parameters: workflow, function/s);
 		const workflow = await n8n.rest.getWorkflow(ATTENTION);
 		expect(workflow.nodes.find((node) => node.name === 'Call by expression').notes).toMatch(/^Migrated from n8n-nodes-function: NEEDS ATTENTION\./);
+	});
+
+	test('a default that is no value of its type: the Function Trigger does not start, and n8n records why as the publication\'s failure', async () => {
+		await n8n.activate(BROKEN);
+		let publication;
+		// Publishing is asynchronous: its outcome is recorded a moment later, where the editor reads it.
+		await waitUntil(
+			'the publication status of the workflow',
+			async () => {
+				publication = await n8n.rest.request('GET', `/workflows/${BROKEN}/publication-status`);
+				return publication.status !== 'in_progress' && publication.triggers.length > 0;
+			},
+			{ timeoutMs: 30_000, intervalMs: 300, hint: () => JSON.stringify(publication) },
+		);
+		expect(publication.status).toBe('failed');
+		expect(publication.triggers[0].errorMessage).toMatch(/The default of parameter "limit" is not a number: "lots"/);
 	});
 });
