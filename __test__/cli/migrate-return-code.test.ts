@@ -82,6 +82,8 @@ describe('readReturnCode', () => {
 	it('says what it reads: fields, the whole $json, binary data, the old node\'s internals and loop variables', () => {
 		expect(readReturnCode('return { a: $json.a, b: $json["b"], c: $item.json.c }')).toMatchObject({ jsonFields: ['a', 'b', 'c'], readsWholeJson: false, readsBinary: false });
 		expect(readReturnCode('return $json')).toMatchObject({ readsWholeJson: true, jsonFields: [] });
+		expect(readReturnCode('$json.done = true; return $json.done')).toMatchObject({ readsWholeJson: false, jsonFields: ['done'] });
+		expect(readReturnCode('$json["done"] = 1;')).toMatchObject({ readsWholeJson: false, jsonFields: [] });
 		expect(readReturnCode('return $binary.data.fileName')).toMatchObject({ readsBinary: true });
 		expect(readReturnCode('return $item')).toMatchObject({ readsBinary: true });
 		expect(readReturnCode('return item.binary')).toMatchObject({ readsBinary: true, loopNames: ['item'] });

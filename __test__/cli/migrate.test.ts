@@ -507,6 +507,60 @@ describe('n8n-functions migrate, options and inputs', () => {
 		);
 	});
 
+	test('Return Code that behaves differently is reported: fields of the calling item, an array, nothing returned', async () => {
+		const folder = exportFolder([]);
+		const trigger = (name: string, y: number, parameters: object[]): NodeJson => ({ name, type: 'n8n-nodes-function.function', typeVersion: 1, position: [0, y], parameters: { parameters: { parameter: parameters } } });
+		const returns = (name: string, y: number, returnCode: string): NodeJson => ({ name, type: 'n8n-nodes-function.returnFromFunction', typeVersion: 1, position: [200, y], parameters: { returnCode } });
+		const to = (node: string) => ({ main: [[{ node, type: 'main', index: 0 }]] });
+		const workflow: WorkflowJson = {
+			id: 'wfReturns',
+			name: 'Returns',
+			nodes: [
+				trigger('customer', 0, [{ name: 'id', type: 'number' }]),
+				returns('Return customer', 0, 'return { id: $json.id, name: $json.customerName };'),
+				trigger('pair', 200, []),
+				returns('Return pair', 200, 'return [1, 2];'),
+				trigger('touch', 400, []),
+				returns('Return nothing', 400, '$json.touched = true;'),
+				trigger('via set', 600, [{ name: 'id', type: 'number' }]),
+				{ name: 'Set', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 600], parameters: {} },
+				returns('Return after set', 600, 'return $json.extra;'),
+			],
+			connections: { customer: to('Return customer'), pair: to('Return pair'), touch: to('Return nothing'), 'via set': to('Set'), Set: to('Return after set') },
+		};
+		fs.writeFileSync(path.join(folder, 'returns.json'), JSON.stringify(workflow));
+		const json = JSON.parse((await run(['migrate', folder, '--check', '--json'])).out);
+		expect(json.findings.map((finding: { node: string; message: string }) => `${finding.node}: ${finding.message}`)).toEqual([
+			expect.stringMatching(/^Return customer: It reads \$json\.customerName, which no parameter of the function declares\. In n8n-nodes-function a function's items also carried the fields of the item that called it; here they carry only its parameters\. Pass it as a parameter if it came from the caller\.$/),
+			'Return pair: It returns an array: the old package handed its callers an object with the keys "0", "1", …; here they get the array.',
+			'Return nothing: Its Return Code returns nothing (undefined): in the old package its callers then waited until they failed after 5 minutes (regular mode) or got no value (queue mode); here they get null at once.',
+		]);
+	});
+
+	test('the workflow selector as the old node stored it: a resource locator by list, id or link, a plain id, or this workflow by expression', async () => {
+		const folder = exportFolder(['math.json']);
+		const call = (name: string, workflowId: unknown): NodeJson => ({ name, type: 'n8n-nodes-function.callFunction', typeVersion: 1, position: [0, 0], parameters: { workflowId, functionName: 'add', parameterMode: 'json' } });
+		const callers: WorkflowJson = {
+			id: 'wfCallers',
+			name: 'Callers',
+			nodes: [
+				call('by list', { __rl: true, value: 'wfMath01', mode: 'list', cachedResultName: 'Math' }),
+				call('by id', { __rl: true, value: 'wfMath01', mode: 'id' }),
+				call('by link', { __rl: true, value: 'https://n8n.example.com/workflow/wfMath01?x=1', mode: 'url' }),
+				call('plain id', 'wfMath01'),
+				call('this workflow', '={{ $workflow.id }}'),
+			],
+			connections: {},
+		};
+		fs.writeFileSync(path.join(folder, 'callers.json'), JSON.stringify(callers));
+		const json = JSON.parse((await run(['migrate', folder, '--check', '--json'])).out);
+		const add = json.functions.find((entry: { name: string }) => entry.name === 'add');
+		expect(add.callers.filter((caller: { workflowId: string }) => caller.workflowId === 'wfCallers').map((caller: { node: string }) => caller.node)).toEqual(['by list', 'by id', 'by link', 'plain id']);
+		expect(json.findings).toContainEqual(
+			expect.objectContaining({ level: 'attention', node: 'this workflow', message: 'It calls "add" of workflow "Callers" (wfCallers), which has no Function node of that name (the old package failed such calls too).' }),
+		);
+	});
+
 	test.each([
 		[['migrate'], /Name the exported workflows: n8n-functions migrate <folder or file>/],
 		[['migrate', '/nonexistent/exports'], /There is no file or folder \/nonexistent\/exports\. Export the workflows first: n8n export:workflow --all --separate/],

@@ -75,11 +75,22 @@ function declaredNames(tokens: Token[]): Set<string> {
 
 /** The field named by the tokens after `$json` (`.name` or `["name"]`), or undefined when it is read whole. */
 function fieldAfter(tokens: Token[], index: number): string | undefined {
+	return fieldAt(tokens, index)?.field;
+}
+
+function fieldAt(tokens: Token[], index: number): { field: string; end: number } | undefined {
 	const next = tokens[index + 1];
 	const after = tokens[index + 2];
-	if (isPunctuator(next, '.', '?.') && after?.kind === 'identifier') return after.text;
-	if (isPunctuator(next, '[') && after?.kind === 'string' && isPunctuator(tokens[index + 3], ']')) return after.text.slice(1, -1);
+	if (isPunctuator(next, '.', '?.') && after?.kind === 'identifier') return { field: after.text, end: index + 2 };
+	if (isPunctuator(next, '[') && after?.kind === 'string' && isPunctuator(tokens[index + 3], ']')) return { field: after.text.slice(1, -1), end: index + 3 };
 	return undefined;
+}
+
+/** A field read: `$json.name` not assigned to (`$json.name = …` writes it). */
+function fieldRead(tokens: Token[], index: number): { field?: string; whole: boolean } {
+	const at = fieldAt(tokens, index);
+	if (!at) return { whole: true };
+	return isPunctuator(tokens[at.end + 1], '=') ? { whole: false } : { field: at.field, whole: false };
 }
 
 function readFacts(tokens: Token[]): Omit<ReturnCodeReading, 'expression' | 'whyCode' | 'unreadable' | 'returnsArrayLiteral'> {
@@ -99,9 +110,9 @@ function readFacts(tokens: Token[]): Omit<ReturnCodeReading, 'expression' | 'why
 		if (OLD_INTERNALS.has(token.text)) internals.add(token.text);
 		if ((OLD_LOOP_NAMES as readonly string[]).includes(token.text)) loopNames.add(token.text);
 		if (token.text === '$json') {
-			const field = fieldAfter(tokens, index);
-			if (field === undefined) readsWholeJson = true;
-			else fields.add(field);
+			const read = fieldRead(tokens, index);
+			if (read.whole) readsWholeJson = true;
+			else if (read.field !== undefined) fields.add(read.field);
 		}
 		if (token.text === '$item') {
 			// `$item.json…` reads the item's JSON; anything else of `$item` may carry its binary data.
@@ -109,9 +120,9 @@ function readFacts(tokens: Token[]): Omit<ReturnCodeReading, 'expression' | 'why
 				readsBinary = true;
 				return;
 			}
-			const field = fieldAfter(tokens, index + 2);
-			if (field === undefined) readsWholeJson = true;
-			else fields.add(field);
+			const read = fieldRead(tokens, index + 2);
+			if (read.whole) readsWholeJson = true;
+			else if (read.field !== undefined) fields.add(read.field);
 		}
 	});
 	return {
