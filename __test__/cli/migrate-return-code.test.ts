@@ -98,7 +98,7 @@ describe('readReturnCode', () => {
 	it('knows a code without return returns nothing, and an array literal', () => {
 		expect(readReturnCode('$json.x = 1;')).toMatchObject({ returnsNothing: true });
 		expect(readReturnCode('')).toMatchObject({ returnsNothing: true });
-		expect(readReturnCode('').expression).toBeUndefined();
+		expect(readReturnCode('// nothing').whyCode).toBe('it is empty');
 		expect(readReturnCode('return [1, 2]')).toMatchObject({ returnsArrayLiteral: true, expression: '[1, 2]' });
 	});
 

@@ -539,12 +539,13 @@ describe('n8n-functions migrate, options and inputs', () => {
 
 	test('the workflow selector as the old node stored it: a resource locator by list, id or link, a plain id, or this workflow by expression', async () => {
 		const folder = exportFolder(['math.json']);
-		const call = (name: string, workflowId: unknown): NodeJson => ({ name, type: 'n8n-nodes-function.callFunction', typeVersion: 1, position: [0, 0], parameters: { workflowId, functionName: 'add', parameterMode: 'json' } });
+		const call = (name: string, workflowId: unknown, more = {}): NodeJson => ({ name, type: 'n8n-nodes-function.callFunction', typeVersion: 1, position: [0, 0], parameters: { workflowId, functionName: 'add', parameterMode: 'json', ...more } });
 		const callers: WorkflowJson = {
 			id: 'wfCallers',
 			name: 'Callers',
 			nodes: [
-				call('by list', { __rl: true, value: 'wfMath01', mode: 'list', cachedResultName: 'Math' }),
+				// Store Response without a Response Variable Name: the old default, "functionResult".
+				call('by list', { __rl: true, value: 'wfMath01', mode: 'list', cachedResultName: 'Math' }, { storeResponse: true }),
 				call('by id', { __rl: true, value: 'wfMath01', mode: 'id' }),
 				call('by link', { __rl: true, value: 'https://n8n.example.com/workflow/wfMath01?x=1', mode: 'url' }),
 				call('plain id', 'wfMath01'),
@@ -553,7 +554,8 @@ describe('n8n-functions migrate, options and inputs', () => {
 			connections: {},
 		};
 		fs.writeFileSync(path.join(folder, 'callers.json'), JSON.stringify(callers));
-		const json = JSON.parse((await run(['migrate', folder, '--check', '--json'])).out);
+		const json = JSON.parse((await run(['migrate', folder, '--json'])).out);
+		expect(nodeOf(readJson(path.join(`${folder}-migrated`, 'callers.json')), 'by list').parameters?.options).toEqual({ putResultIn: 'field', resultField: 'functionResult' });
 		const add = json.functions.find((entry: { name: string }) => entry.name === 'add');
 		expect(add.callers.filter((caller: { workflowId: string }) => caller.workflowId === 'wfCallers').map((caller: { node: string }) => caller.node)).toEqual(['by list', 'by id', 'by link', 'plain id']);
 		expect(json.findings).toContainEqual(

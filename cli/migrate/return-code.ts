@@ -137,7 +137,8 @@ function readFacts(tokens: Token[]): Omit<ReturnCodeReading, 'expression' | 'why
 
 /** The tokens after `return` when the code is nothing but `return <expression>;`, else why not. */
 function singleReturn(tokens: Token[]): { expression: Token[] } | { why: string } {
-	if (tokens[0]?.kind !== 'identifier' || tokens[0].text !== 'return') return { why: 'it is more than a single return statement' };
+	if (tokens.length === 0) return { why: 'it is empty' };
+	if (tokens[0].kind !== 'identifier' || tokens[0].text !== 'return') return { why: 'it is more than a single return statement' };
 	let body = tokens.slice(1);
 	if (isPunctuator(body[body.length - 1], ';')) body = body.slice(0, -1);
 	if (body.length === 0 || body[0].newlineBefore) return { why: 'it returns nothing' };
