@@ -18,7 +18,8 @@ export const MIGRATE_USAGE = `migrate <folder or file> [--check] [--json] [--out
                            workflows exported from an n8n with n8n-nodes-function, moved to this
                            package's nodes (docs/MIGRATION.md): the changed ones are written to
                            <folder>-migrated/ or <file>.migrated.json, with a report;
-                           --check: only the report; --force: overwrite existing files;
+                           --check: only the report; --output: write there instead;
+                           --force: overwrite existing files (never without it);
                            --rename: a name of its own for a function whose global name collides;
                            --installed-as: node types n8n-nodes-functions.* (package) or CUSTOM.*
                            (extension), by default as the old package's were;
