@@ -4,7 +4,7 @@
 // at all, it says so.
 import { isDeepStrictEqual } from 'node:util';
 
-import { toDeclaredType } from '../../nodes/CallFunction/arguments';
+import { toDeclaredType } from '../../nodes/caller/arguments';
 import { toMapperFields } from '../../nodes/CallFunction/mapper-fields';
 import type { ParameterSpec } from '../../nodes/shared/addon-types';
 import type { OldCall } from './old-nodes';
