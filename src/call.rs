@@ -22,6 +22,7 @@ use crate::backend::{GaveUp, Placement, Sent, TakeBack, Waiting};
 use crate::engine::{Engine, KnownDefinition};
 use crate::error::{EngineError, Result};
 use crate::keys::FunctionKey;
+use crate::observe::metrics::CallMeter;
 use crate::protocol::{
     now_ms, workflow_label, Args, Call, CallContext, Caller, ExecutionRef, FunctionDef, Reply, GLOBAL_SCOPE,
     PROTOCOL_VERSION,
@@ -137,6 +138,7 @@ pub struct Outgoing {
     state: State,
     /// The function's execution that answered, when the answer named one.
     answered_by: Option<ExecutionRef>,
+    meter: CallMeter,
 }
 
 /// Sent, waiting for the answer.
@@ -199,12 +201,19 @@ pub async fn call(engine: Arc<Engine>, request: Request) -> Result<Value> {
 impl Outgoing {
     /// No I/O: the call is sent by the first `next()`.
     pub fn new(engine: Arc<Engine>, request: Request) -> Self {
-        Self { engine, request, state: State::New, answered_by: None }
+        let meter = CallMeter::start(engine.metrics(), &request.key);
+        Self { engine, request, state: State::New, answered_by: None, meter }
     }
 
     /// Sends the call (the first time) and waits: resolves with the answer, or with the
     /// call for this process to run.
     pub async fn next(&mut self) -> Result<Step> {
+        let step = self.advance().await;
+        self.meter.saw(step.as_ref().map(|step| matches!(step, Step::Value(_))));
+        step
+    }
+
+    async fn advance(&mut self) -> Result<Step> {
         loop {
             match std::mem::replace(&mut self.state, State::Done) {
                 State::New => {
@@ -231,8 +240,14 @@ impl Outgoing {
     /// The run `next()` handed out has ended, failed with `error` if it did. Resolves with
     /// the answer, or with the call to run again (the function allows more attempts).
     pub async fn ran(&mut self, error: Option<String>) -> Result<Step> {
+        let step = self.run_ended(error).await;
+        self.meter.saw(step.as_ref().map(|step| matches!(step, Step::Value(_))));
+        step
+    }
+
+    async fn run_ended(&mut self, error: Option<String>) -> Result<Step> {
         let State::RunningHere { pending, attempt } = std::mem::replace(&mut self.state, State::Done) else {
-            return self.next().await;
+            return self.advance().await;
         };
         let context = self.context(&pending.call);
         let answered_here = self.engine.held().release(&context.call_id).is_some_and(|held| held.answered);
@@ -250,6 +265,7 @@ impl Outgoing {
                 Reply::failed(reason)
             }
             Some(_) if pending.call.deadline > now_ms() => {
+                self.meter.retried();
                 let step = self.hand_out(&pending, attempt + 1);
                 self.state = State::RunningHere { pending, attempt: attempt + 1 };
                 return Ok(step);

@@ -16,6 +16,7 @@ use crate::error::{EngineError, Result};
 use crate::held::HeldCalls;
 use crate::keys::FunctionKey;
 use crate::observe::feed::Feed;
+use crate::observe::metrics::{self, Metrics};
 use crate::observe::observed::ObservedBackend;
 use crate::observe::redis_feed::Deployment;
 use crate::protocol::{CallContext, ExecutionRef, FunctionDef, FunctionInfo, Reply};
@@ -33,6 +34,8 @@ pub struct Engine {
     /// Where this engine's events go (observe/); `deployment` is its Redis view, if any.
     feed: Arc<Feed>,
     deployment: Option<Arc<Deployment>>,
+    /// Where its calls are counted; None while metrics are off (observe/metrics.rs).
+    metrics: Option<&'static Metrics>,
 }
 
 /// A definition callers in this process validate against, with its version worked out once.
@@ -67,7 +70,8 @@ impl Engine {
             Target::Memory => Arc::new(MemoryBackend::new(settings)),
             Target::Redis { .. } => Arc::new(RedisBackend::new(settings)?),
         };
-        let backend = ObservedBackend::wrap(backend, feed.clone());
+        let metrics = metrics::for_engine(deployment.as_ref());
+        let backend = ObservedBackend::wrap(backend, feed.clone(), metrics);
         let runner = serve::consumer_name();
         Ok(Self {
             running: Running::new(backend.clone(), runner.clone()),
@@ -77,6 +81,7 @@ impl Engine {
             held: Arc::default(),
             feed,
             deployment,
+            metrics,
         })
     }
 
@@ -87,6 +92,10 @@ impl Engine {
     /// The Redis this engine's functions live in; None in memory mode.
     pub fn deployment(&self) -> Option<&Arc<Deployment>> {
         self.deployment.as_ref()
+    }
+
+    pub fn metrics(&self) -> Option<&'static Metrics> {
+        self.metrics
     }
 
     pub fn backend(&self) -> &Arc<dyn Backend> {

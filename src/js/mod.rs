@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod errors;
+pub mod metrics;
 pub mod observe;
 pub mod observe_types;
 pub mod outgoing;

@@ -1,5 +1,6 @@
-//! `ObservedBackend`: the backend the engine uses, recording on the feed what each step of
-//! a call did. It wraps either backend and changes nothing about the steps themselves.
+//! `ObservedBackend`: the backend the engine uses, recording what each step of a call did:
+//! on the feed as events, and in the process's metrics as counts (`metrics.rs`). It wraps
+//! either backend and changes nothing about the steps themselves.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -9,9 +10,10 @@ use tokio_util::sync::CancellationToken;
 
 use super::event::{Event, EventKind};
 use super::feed::Feed;
+use super::metrics::{Metrics, RunOutcome};
 use super::status;
 use crate::backend::{Backend, Beat, Delivered, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
-use crate::config::Settings;
+use crate::config::{Settings, Target};
 use crate::error::Result;
 use crate::keys::FunctionKey;
 use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply};
@@ -22,18 +24,26 @@ const LOST_CHECK_EVERY: u32 = 3;
 pub struct ObservedBackend {
     inner: Arc<dyn Backend>,
     feed: Arc<Feed>,
+    metrics: Option<&'static Metrics>,
     /// Per function: the stopped consumers this process has seen (reported by it or another),
     /// and beats since the last check.
     consumers: Mutex<HashMap<FunctionKey, (HashSet<String>, u32)>>,
 }
 
 impl ObservedBackend {
-    /// `inner` itself when the feed is off: no cost at all then.
-    pub fn wrap(inner: Arc<dyn Backend>, feed: Arc<Feed>) -> Arc<dyn Backend> {
-        if !feed.is_on() {
+    /// `inner` itself when the feed and metrics are both off: no cost at all then.
+    pub fn wrap(inner: Arc<dyn Backend>, feed: Arc<Feed>, metrics: Option<&'static Metrics>) -> Arc<dyn Backend> {
+        if !feed.is_on() && metrics.is_none() {
             return inner;
         }
-        Arc::new(Self { inner, feed, consumers: Mutex::default() })
+        Arc::new(Self { inner, feed, metrics, consumers: Mutex::default() })
+    }
+
+    /// Records an event, made only when the feed is on.
+    fn emit(&self, event: impl FnOnce() -> Event) {
+        if self.feed.is_on() {
+            self.feed.emit(event());
+        }
     }
 
     fn consumers(&self) -> MutexGuard<'_, HashMap<FunctionKey, (HashSet<String>, u32)>> {
@@ -41,14 +51,19 @@ impl ObservedBackend {
     }
 
     fn answered(&self, context: &CallContext, reply: &Reply) {
-        let event = match &reply.error {
-            None => Event::new(EventKind::Returned, &context.function),
-            Some(error) if error.kind == "timeout" => {
-                Event::new(EventKind::TimedOut, &context.function).message(&error.message)
-            }
-            Some(error) => Event::new(EventKind::Failed, &context.function).message(&error.message),
-        };
-        self.feed.emit(event.call(&context.call_id).attempt(context.attempt));
+        if let (Some(metrics), Some(outcome)) = (self.metrics, RunOutcome::of(reply)) {
+            metrics.ran(&context.function, outcome);
+        }
+        self.emit(|| {
+            let event = match &reply.error {
+                None => Event::new(EventKind::Returned, &context.function),
+                Some(error) if error.kind == "timeout" => {
+                    Event::new(EventKind::TimedOut, &context.function).message(&error.message)
+                }
+                Some(error) => Event::new(EventKind::Failed, &context.function).message(&error.message),
+            };
+            event.call(&context.call_id).attempt(context.attempt)
+        });
     }
 
     /// Reports consumers whose heartbeats stopped (their process died or lost Redis), each
@@ -79,14 +94,14 @@ impl ObservedBackend {
         };
         for name in unseen {
             if status::mark_lost(deployment, key, &name).await.unwrap_or(false) {
-                self.feed.emit(Event::new(EventKind::HeartbeatLost, key.as_string()).who(name));
+                self.emit(|| Event::new(EventKind::HeartbeatLost, key.as_string()).who(name));
             }
         }
     }
 
     /// Memory keeps no dead letters: a call "dead-lettered" there only failed.
     fn keeps_dead_letters(&self) -> bool {
-        matches!(self.feed.as_ref(), Feed::Redis { .. })
+        matches!(self.settings().target, Target::Redis { .. })
     }
 }
 
@@ -99,20 +114,23 @@ impl Backend for ObservedBackend {
     async fn register(&self, def: &FunctionDef, consumer: &str) -> Result<()> {
         self.inner.register(def, consumer).await?;
         let key = format!("{}/{}", def.scope, def.name);
-        self.feed.emit(Event::new(EventKind::Served, key).who(consumer));
+        if let Some(metrics) = self.metrics {
+            metrics.serving(&key);
+        }
+        self.emit(|| Event::new(EventKind::Served, key).who(consumer));
         Ok(())
     }
 
     async fn deregister(&self, key: &FunctionKey, consumer: &str) -> Result<()> {
         self.inner.deregister(key, consumer).await?;
-        self.feed.emit(Event::new(EventKind::Stopped, key.as_string()).who(consumer));
+        self.emit(|| Event::new(EventKind::Stopped, key.as_string()).who(consumer));
         Ok(())
     }
 
     async fn deactivate(&self, key: &FunctionKey, consumer: &str, closed_at: u64, reply: &Reply) -> Result<bool> {
         let deactivated = self.inner.deactivate(key, consumer, closed_at, reply).await?;
         if deactivated {
-            self.feed.emit(Event::new(EventKind::Deactivated, key.as_string()).who(consumer));
+            self.emit(|| Event::new(EventKind::Deactivated, key.as_string()).who(consumer));
         }
         Ok(deactivated)
     }
@@ -139,13 +157,19 @@ impl Backend for ObservedBackend {
         placement: Placement<'_>,
     ) -> Result<Sent> {
         let sent = self.inner.send(key, call, json, version, idempotent, placement).await?;
-        let queued = Event::new(EventKind::Queued, key.as_string()).call(&call.id);
-        match &sent {
-            Sent::Queued { .. } => self.feed.emit(queued),
-            Sent::Here { .. } => self.feed.emit(queued.message("runs in its caller's process")),
-            Sent::Joined { .. } => self.feed.emit(queued.message("joined the call in flight with its idempotency key")),
-            _ => {}
-        }
+        let note = match &sent {
+            Sent::Queued { .. } => None,
+            Sent::Here { .. } => Some("runs in its caller's process"),
+            Sent::Joined { .. } => Some("joined the call in flight with its idempotency key"),
+            _ => return Ok(sent),
+        };
+        self.emit(|| {
+            let queued = Event::new(EventKind::Queued, key.as_string()).call(&call.id);
+            match note {
+                Some(note) => queued.message(note),
+                None => queued,
+            }
+        });
         Ok(sent)
     }
 
@@ -160,7 +184,7 @@ impl Backend for ObservedBackend {
     ) -> Result<TakeBack> {
         let taken = self.inner.take_back(key, call, entry_id, runner, version, progress_since).await?;
         if matches!(taken, TakeBack::Taken { .. }) {
-            self.feed.emit(Event::new(EventKind::TakenBack, key.as_string()).call(&call.id).who(runner));
+            self.emit(|| Event::new(EventKind::TakenBack, key.as_string()).call(&call.id).who(runner));
         }
         Ok(taken)
     }
@@ -168,8 +192,13 @@ impl Backend for ObservedBackend {
     async fn start(&self, context: &CallContext, runner: &str) -> Result<Start> {
         let started = self.inner.start(context, runner).await?;
         if started == Start::Run {
-            let event = Event::new(EventKind::Started, &context.function).call(&context.call_id);
-            self.feed.emit(event.who(runner).attempt(context.attempt));
+            if let Some(metrics) = self.metrics {
+                metrics.serving(&context.function);
+            }
+            self.emit(|| {
+                let event = Event::new(EventKind::Started, &context.function).call(&context.call_id);
+                event.who(runner).attempt(context.attempt)
+            });
         }
         Ok(started)
     }
@@ -188,7 +217,7 @@ impl Backend for ObservedBackend {
     ) -> Result<GaveUp> {
         let gave_up = self.inner.give_up(key, call, entry_id, message, who).await?;
         if matches!(gave_up, GaveUp::TimedOut { .. }) && who != Waiting::Joined {
-            self.feed.emit(Event::new(EventKind::TimedOut, key.as_string()).call(&call.id).message(message));
+            self.emit(|| Event::new(EventKind::TimedOut, key.as_string()).call(&call.id).message(message));
         }
         Ok(gave_up)
     }
@@ -211,13 +240,18 @@ impl Backend for ObservedBackend {
 
     async fn beat(&self, key: &FunctionKey, consumer: &str) -> Result<Beat> {
         let beat = self.inner.beat(key, consumer).await?;
+        if let Some(metrics) = self.metrics.filter(|_| !beat.reclaimed.is_empty()) {
+            metrics.reclaimed(&key.as_string(), beat.reclaimed.len());
+        }
         for entry in &beat.reclaimed {
-            let mut event =
-                Event::new(EventKind::Reclaimed, key.as_string()).who(consumer).attempt(Some(entry.attempt));
-            if let Ok(call) = &entry.call {
-                event = event.call(&call.id);
-            }
-            self.feed.emit(event);
+            self.emit(|| {
+                let event =
+                    Event::new(EventKind::Reclaimed, key.as_string()).who(consumer).attempt(Some(entry.attempt));
+                match &entry.call {
+                    Ok(call) => event.call(&call.id),
+                    Err(_) => event,
+                }
+            });
         }
         self.check_heartbeats(key).await;
         Ok(beat)
@@ -232,7 +266,11 @@ impl Backend for ObservedBackend {
     }
 
     async fn retry(&self, key: &FunctionKey, consumer: &str, context: &CallContext, attempt: u32) -> Result<()> {
-        self.inner.retry(key, consumer, context, attempt).await
+        self.inner.retry(key, consumer, context, attempt).await?;
+        if let Some(metrics) = self.metrics {
+            metrics.ran(&context.function, RunOutcome::Retried);
+        }
+        Ok(())
     }
 
     async fn release(&self, key: &FunctionKey, consumer: &str, calls: Vec<Delivered>) -> Result<()> {
@@ -244,17 +282,25 @@ impl Backend for ObservedBackend {
         if !self.keeps_dead_letters() {
             return Ok(());
         }
-        let mut event =
-            Event::new(EventKind::DeadLettered, key.as_string()).attempt(Some(entry.attempt)).message(reason);
-        if let Ok(call) = &entry.call {
-            event = event.call(&call.id);
+        if let Some(metrics) = self.metrics {
+            metrics.dead_lettered(&key.as_string());
         }
-        self.feed.emit(event);
+        self.emit(|| {
+            let event =
+                Event::new(EventKind::DeadLettered, key.as_string()).attempt(Some(entry.attempt)).message(reason);
+            match &entry.call {
+                Ok(call) => event.call(&call.id),
+                Err(_) => event,
+            }
+        });
         Ok(())
     }
 
     async fn reader(&self, key: &FunctionKey, consumer: &str) -> Result<Box<dyn Reader>> {
         let inner = self.inner.reader(key, consumer).await?;
+        if !self.feed.is_on() {
+            return Ok(inner); // reading is counted by no metric
+        }
         Ok(Box::new(ObservedReader {
             inner,
             feed: self.feed.clone(),
