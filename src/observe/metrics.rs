@@ -312,18 +312,19 @@ impl Counts {
 /// One call from its caller's side, from the moment it is made to its answer: in flight
 /// meanwhile, then counted by outcome and timed. Does nothing when metrics are off.
 pub struct CallMeter {
-    counts: Option<Arc<Counts>>,
-    started: Instant,
+    /// The function's counts and when the call was made; None while metrics are off.
+    counting: Option<(Arc<Counts>, Instant)>,
 }
 
 impl CallMeter {
     pub fn start(metrics: Option<&Metrics>, key: &FunctionKey) -> Self {
-        let counts = metrics.map(|metrics| metrics.counts(&key.as_string()));
-        if let Some(counts) = &counts {
+        let counting = metrics.map(|metrics| {
+            let counts = metrics.counts(&key.as_string());
             counts.called.store(true, Relaxed);
             counts.in_flight.fetch_add(1, Relaxed);
-        }
-        Self { counts, started: Instant::now() }
+            (counts, Instant::now())
+        });
+        Self { counting }
     }
 
     /// What a step of the call came to: `Ok(true)` the answer, `Ok(false)` not over yet (it
@@ -334,14 +335,14 @@ impl CallMeter {
             Ok(true) => CallOutcome::Returned,
             Err(error) => CallOutcome::of(error),
         };
-        let Some(counts) = self.counts.take() else { return };
-        counts.calls[outcome as usize].observe(self.started.elapsed().as_secs_f64());
+        let Some((counts, started)) = self.counting.take() else { return };
+        counts.calls[outcome as usize].observe(started.elapsed().as_secs_f64());
         counts.in_flight.fetch_sub(1, Relaxed);
     }
 
     /// The caller ran the call itself and that run failed with attempts left.
     pub fn retried(&self) {
-        if let Some(counts) = &self.counts {
+        if let Some((counts, _)) = &self.counting {
             counts.served.store(true, Relaxed);
             counts.runs[RunOutcome::Retried as usize].fetch_add(1, Relaxed);
         }
@@ -351,7 +352,7 @@ impl CallMeter {
 impl Drop for CallMeter {
     /// A call dropped before its end (its caller went away) is no longer in flight.
     fn drop(&mut self) {
-        if let Some(counts) = &self.counts {
+        if let Some((counts, _)) = &self.counting {
             counts.in_flight.fetch_sub(1, Relaxed);
         }
     }
@@ -401,7 +402,7 @@ mod tests {
     fn off_records_nothing() {
         let mut call = CallMeter::start(None, &key("add"));
         call.saw(Ok(true));
-        assert!(call.counts.is_none());
+        assert!(call.counting.is_none());
     }
 
     #[test]
