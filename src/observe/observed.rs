@@ -39,13 +39,6 @@ impl ObservedBackend {
         Arc::new(Self { inner, feed, metrics, consumers: Mutex::default() })
     }
 
-    /// Records an event, made only when the feed is on.
-    fn emit(&self, event: impl FnOnce() -> Event) {
-        if self.feed.is_on() {
-            self.feed.emit(event());
-        }
-    }
-
     fn consumers(&self) -> MutexGuard<'_, HashMap<FunctionKey, (HashSet<String>, u32)>> {
         self.consumers.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -54,16 +47,14 @@ impl ObservedBackend {
         if let (Some(metrics), Some(outcome)) = (self.metrics, RunOutcome::of(reply)) {
             metrics.ran(&context.function, outcome);
         }
-        self.emit(|| {
-            let event = match &reply.error {
-                None => Event::new(EventKind::Returned, &context.function),
-                Some(error) if error.kind == "timeout" => {
-                    Event::new(EventKind::TimedOut, &context.function).message(&error.message)
-                }
-                Some(error) => Event::new(EventKind::Failed, &context.function).message(&error.message),
-            };
-            event.call(&context.call_id).attempt(context.attempt)
-        });
+        let event = match &reply.error {
+            None => Event::new(EventKind::Returned, &context.function),
+            Some(error) if error.kind == "timeout" => {
+                Event::new(EventKind::TimedOut, &context.function).message(&error.message)
+            }
+            Some(error) => Event::new(EventKind::Failed, &context.function).message(&error.message),
+        };
+        self.feed.emit(event.call(&context.call_id).attempt(context.attempt));
     }
 
     /// Reports consumers whose heartbeats stopped (their process died or lost Redis), each
@@ -94,7 +85,7 @@ impl ObservedBackend {
         };
         for name in unseen {
             if status::mark_lost(deployment, key, &name).await.unwrap_or(false) {
-                self.emit(|| Event::new(EventKind::HeartbeatLost, key.as_string()).who(name));
+                self.feed.emit(Event::new(EventKind::HeartbeatLost, key.as_string()).who(name));
             }
         }
     }
@@ -117,20 +108,20 @@ impl Backend for ObservedBackend {
         if let Some(metrics) = self.metrics {
             metrics.serving(&key);
         }
-        self.emit(|| Event::new(EventKind::Served, key).who(consumer));
+        self.feed.emit(Event::new(EventKind::Served, key).who(consumer));
         Ok(())
     }
 
     async fn deregister(&self, key: &FunctionKey, consumer: &str) -> Result<()> {
         self.inner.deregister(key, consumer).await?;
-        self.emit(|| Event::new(EventKind::Stopped, key.as_string()).who(consumer));
+        self.feed.emit(Event::new(EventKind::Stopped, key.as_string()).who(consumer));
         Ok(())
     }
 
     async fn deactivate(&self, key: &FunctionKey, consumer: &str, closed_at: u64, reply: &Reply) -> Result<bool> {
         let deactivated = self.inner.deactivate(key, consumer, closed_at, reply).await?;
         if deactivated {
-            self.emit(|| Event::new(EventKind::Deactivated, key.as_string()).who(consumer));
+            self.feed.emit(Event::new(EventKind::Deactivated, key.as_string()).who(consumer));
         }
         Ok(deactivated)
     }
@@ -157,19 +148,13 @@ impl Backend for ObservedBackend {
         placement: Placement<'_>,
     ) -> Result<Sent> {
         let sent = self.inner.send(key, call, json, version, idempotent, placement).await?;
-        let note = match &sent {
-            Sent::Queued { .. } => None,
-            Sent::Here { .. } => Some("runs in its caller's process"),
-            Sent::Joined { .. } => Some("joined the call in flight with its idempotency key"),
-            _ => return Ok(sent),
-        };
-        self.emit(|| {
-            let queued = Event::new(EventKind::Queued, key.as_string()).call(&call.id);
-            match note {
-                Some(note) => queued.message(note),
-                None => queued,
-            }
-        });
+        let queued = Event::new(EventKind::Queued, key.as_string()).call(&call.id);
+        match &sent {
+            Sent::Queued { .. } => self.feed.emit(queued),
+            Sent::Here { .. } => self.feed.emit(queued.message("runs in its caller's process")),
+            Sent::Joined { .. } => self.feed.emit(queued.message("joined the call in flight with its idempotency key")),
+            _ => {}
+        }
         Ok(sent)
     }
 
@@ -184,7 +169,7 @@ impl Backend for ObservedBackend {
     ) -> Result<TakeBack> {
         let taken = self.inner.take_back(key, call, entry_id, runner, version, progress_since).await?;
         if matches!(taken, TakeBack::Taken { .. }) {
-            self.emit(|| Event::new(EventKind::TakenBack, key.as_string()).call(&call.id).who(runner));
+            self.feed.emit(Event::new(EventKind::TakenBack, key.as_string()).call(&call.id).who(runner));
         }
         Ok(taken)
     }
@@ -195,10 +180,8 @@ impl Backend for ObservedBackend {
             if let Some(metrics) = self.metrics {
                 metrics.serving(&context.function);
             }
-            self.emit(|| {
-                let event = Event::new(EventKind::Started, &context.function).call(&context.call_id);
-                event.who(runner).attempt(context.attempt)
-            });
+            let event = Event::new(EventKind::Started, &context.function).call(&context.call_id);
+            self.feed.emit(event.who(runner).attempt(context.attempt));
         }
         Ok(started)
     }
@@ -217,7 +200,7 @@ impl Backend for ObservedBackend {
     ) -> Result<GaveUp> {
         let gave_up = self.inner.give_up(key, call, entry_id, message, who).await?;
         if matches!(gave_up, GaveUp::TimedOut { .. }) && who != Waiting::Joined {
-            self.emit(|| Event::new(EventKind::TimedOut, key.as_string()).call(&call.id).message(message));
+            self.feed.emit(Event::new(EventKind::TimedOut, key.as_string()).call(&call.id).message(message));
         }
         Ok(gave_up)
     }
@@ -244,14 +227,12 @@ impl Backend for ObservedBackend {
             metrics.reclaimed(&key.as_string(), beat.reclaimed.len());
         }
         for entry in &beat.reclaimed {
-            self.emit(|| {
-                let event =
-                    Event::new(EventKind::Reclaimed, key.as_string()).who(consumer).attempt(Some(entry.attempt));
-                match &entry.call {
-                    Ok(call) => event.call(&call.id),
-                    Err(_) => event,
-                }
-            });
+            let mut event =
+                Event::new(EventKind::Reclaimed, key.as_string()).who(consumer).attempt(Some(entry.attempt));
+            if let Ok(call) = &entry.call {
+                event = event.call(&call.id);
+            }
+            self.feed.emit(event);
         }
         self.check_heartbeats(key).await;
         Ok(beat)
@@ -285,14 +266,12 @@ impl Backend for ObservedBackend {
         if let Some(metrics) = self.metrics {
             metrics.dead_lettered(&key.as_string());
         }
-        self.emit(|| {
-            let event =
-                Event::new(EventKind::DeadLettered, key.as_string()).attempt(Some(entry.attempt)).message(reason);
-            match &entry.call {
-                Ok(call) => event.call(&call.id),
-                Err(_) => event,
-            }
-        });
+        let mut event =
+            Event::new(EventKind::DeadLettered, key.as_string()).attempt(Some(entry.attempt)).message(reason);
+        if let Ok(call) = &entry.call {
+            event = event.call(&call.id);
+        }
+        self.feed.emit(event);
         Ok(())
     }
 
