@@ -13,6 +13,7 @@ use super::slots::WaitingOnOthers;
 use super::{Calling, Request};
 use crate::backend::{GaveUp, TakeBack, Waiting};
 use crate::error::{EngineError, Result};
+use crate::observe::metrics::CallMeter;
 use crate::protocol::{now_ms, CallContext, ExecutionRef, IncomingCall, Reply, PROTOCOL_VERSION};
 use crate::runs::{Ended, Holder};
 
@@ -46,6 +47,7 @@ pub struct Outgoing {
     state: State,
     /// The function's execution that answered, when the answer named one.
     answered_by: Option<ExecutionRef>,
+    meter: CallMeter,
 }
 
 enum State {
@@ -59,12 +61,19 @@ enum State {
 impl Outgoing {
     /// No I/O: the call is sent by the first `next()`.
     pub fn new(calling: Calling, request: Request) -> Self {
-        Self { calling, request, state: State::New, answered_by: None }
+        let meter = CallMeter::start(calling.metrics, &request.key);
+        Self { calling, request, state: State::New, answered_by: None, meter }
     }
 
     /// Sends the call (the first time) and waits: resolves with the answer, or with the
     /// call for this process to run.
     pub async fn next(&mut self) -> Result<Step> {
+        let step = self.advance().await;
+        self.meter.saw(step.as_ref().map(|step| matches!(step, Step::Value(_))));
+        step
+    }
+
+    async fn advance(&mut self) -> Result<Step> {
         match std::mem::replace(&mut self.state, State::Done) {
             State::New => match send::send(&self.calling, &self.request).await? {
                 Sending::Queued { pending, counted } => {
@@ -86,12 +95,21 @@ impl Outgoing {
     /// The run `next()` handed out has ended, failed with `error` if it did. Resolves with
     /// the answer, or with the call to run again (the function allows more attempts).
     pub async fn ran(&mut self, error: Option<String>) -> Result<Step> {
+        let step = self.run_ended(error).await;
+        self.meter.saw(step.as_ref().map(|step| matches!(step, Step::Value(_))));
+        step
+    }
+
+    async fn run_ended(&mut self, error: Option<String>) -> Result<Step> {
         let State::RunningHere(running) = std::mem::replace(&mut self.state, State::Done) else {
-            return self.next().await;
+            return self.advance().await;
         };
         let (pending, run) = *running;
         match self.calling.runs.ended(&run.context, error).await? {
-            Ended::Again(again) => Ok(self.run_again(pending, *again)),
+            Ended::Again(again) => {
+                self.meter.retried();
+                Ok(self.run_again(pending, *again))
+            }
             Ended::Over { .. } => self.wait(pending).await.map(Step::Value),
         }
     }
