@@ -9,13 +9,12 @@ const path = require('node:path');
 const { aptDir, debsDir, logFile } = require('./paths');
 const { run } = require('./run');
 
-const MIRROR = 'http://deb.debian.org/debian';
-const SECURITY_MIRROR = 'http://deb.debian.org/debian-security';
+const MIRROR = 'http://deb.debian.org/debian'; // its security suites: the same with -security
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 const LISTS_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
-function sourceLine(suite) {
-	return `deb [signed-by=${KEYRING}] ${suite.endsWith('-security') ? SECURITY_MIRROR : MIRROR} ${suite} main`;
+function sourceLine(suite, mirror) {
+	return `deb [signed-by=${KEYRING}] ${suite.endsWith('-security') ? `${mirror}-security` : mirror} ${suite} main`;
 }
 
 /** `name:arch/suite`, what apt-get download takes. */
@@ -30,9 +29,10 @@ function specOf({ name, arch, suite }) {
  * @param {string} options.treesDir where the unpacked folders go, one per name
  * @param {string[]} options.suites e.g. ['bookworm', 'bookworm-security']
  * @param {string[]} options.architectures the first is the native one
+ * @param {string} [options.mirror] Debian's archive, or a mirror of it
  * @param {string} [options.log] where APT's and dpkg's output goes
  */
-function debianArchive({ stateDir, treesDir, suites, architectures, log = logFile }) {
+function debianArchive({ stateDir, treesDir, suites, architectures, mirror = MIRROR, log = logFile }) {
 	function aptConfigFile() {
 		const file = path.join(stateDir, 'apt.conf');
 		const status = path.join(stateDir, 'status'); // empty: nothing counts as installed
@@ -48,10 +48,12 @@ function debianArchive({ stateDir, treesDir, suites, architectures, log = logFil
 			`APT::Architectures { ${architectures.map((arch) => `"${arch}";`).join(' ')} };`,
 			'Acquire::Languages "none";',
 			'Acquire::Retries "3";',
+			// Its files are in the user's cache, which APT's own download user may not reach.
+			'APT::Sandbox::User "root";',
 			'',
 		].join('\n');
 		for (const dir of ['sources.list.d', 'preferences.d', 'state/lists/partial', 'cache/archives/partial']) fs.mkdirSync(path.join(stateDir, dir), { recursive: true });
-		fs.writeFileSync(path.join(stateDir, 'sources.list'), `${suites.map(sourceLine).join('\n')}\n`);
+		fs.writeFileSync(path.join(stateDir, 'sources.list'), `${suites.map((suite) => sourceLine(suite, mirror)).join('\n')}\n`);
 		fs.writeFileSync(path.join(stateDir, 'preferences'), '');
 		if (!fs.existsSync(status)) fs.writeFileSync(status, '');
 		fs.writeFileSync(file, config);
@@ -66,7 +68,7 @@ function debianArchive({ stateDir, treesDir, suites, architectures, log = logFil
 		const stamp = path.join(stateDir, 'lists-updated');
 		const fresh = fs.existsSync(stamp) && Date.now() - fs.statSync(stamp).mtimeMs < LISTS_MAX_AGE_MS;
 		if (fresh && !force) return;
-		apt('apt-get', ['update', '-qq']);
+		apt('apt-get', ['update', '-qq', '--error-on=any']); // a list it could not fetch is an error, not a warning
 		fs.writeFileSync(stamp, new Date().toISOString());
 	}
 
@@ -146,7 +148,7 @@ function debianArchive({ stateDir, treesDir, suites, architectures, log = logFil
 	 * must be the system's own to match its dynamic loader). Reused as unpackTree's are.
 	 * @param {string} name the folder's name
 	 * @param {string[]} packageNames
-	 * @param {{leaveOut?: string[], onDownloaded?: (debs: string[]) => void}} [options]
+	 * @param {{leaveOut?: string[], onDownloaded?: (debs: string[], folder: string) => void}} [options]
 	 */
 	function unpackClosure(name, packageNames, { leaveOut = [], onDownloaded = () => {} } = {}) {
 		const folder = path.join(treesDir, name);
@@ -160,7 +162,7 @@ function debianArchive({ stateDir, treesDir, suites, architectures, log = logFil
 		withFreshListsOnFailure(() => apt('apt-get', args));
 		const debs = fs.readdirSync(downloads).filter((file) => file.endsWith('.deb')).sort();
 		if (debs.length === 0) throw new Error(`apt-get ${args.join(' ')} downloaded nothing into ${downloads}`);
-		onDownloaded(debs);
+		onDownloaded(debs, downloads);
 		const kept = debs.filter((deb) => !leaveOut.includes(deb.split('_')[0]));
 		unpackInto(folder, downloads, kept, wanted);
 		fs.rmSync(downloads, { recursive: true, force: true }); // unpacked; the folder is what is reused
