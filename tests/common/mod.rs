@@ -60,10 +60,15 @@ fn free_port() -> u16 {
 impl PrivateRedis {
     /// Starts `redis-server` with `args` added; `tls` serves TLS only, with a fresh CA.
     pub fn start(args: &[&str], tls: bool) -> Self {
+        // Found (or fetched) first: a test that cannot have them leaves no folder behind.
+        let program = tool("redis-server");
+        if tls {
+            tool("openssl");
+        }
         let port = free_port();
         let dir = std::env::temp_dir().join(format!("fn-redis-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut command = Command::new(tool("redis-server"));
+        let mut command = Command::new(program);
         command.arg("--bind").arg("127.0.0.1").arg("--save").arg("").arg("--dir").arg(&dir);
         if tls {
             make_certificates(&dir);
