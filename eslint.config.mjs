@@ -8,7 +8,7 @@ export default [
 	...configWithoutCloudSupport,
 	// The lint is for what n8n loads (nodes/, credentials/, package.json); tests, benchmarks and
 	// build scripts run tools and processes on purpose.
-	globalIgnores(['__test__/', 'e2e/', 'bench/', 'platforms/', 'scripts/', 'examples/', 'tests/', 'binaries/', 'index.js', 'index.d.ts']),
+	globalIgnores(['__test__/', 'e2e/', 'bench/', 'platforms/', 'scripts/', 'test-tools/', 'examples/', 'tests/', 'binaries/', 'index.js', 'index.d.ts']),
 	{
 		files: ['**/*.ts'],
 		rules: {

@@ -184,6 +184,22 @@ export interface CallerIdentity {
   projectId: string
 }
 
+export interface CallMetrics {
+  /** returned, failed, timed_out, refused, inactive, unavailable, error. */
+  outcomes: Array<CallOutcomeMetrics>
+  /** Calls made and not ended yet. */
+  inFlight: number
+}
+
+export interface CallOutcomeMetrics {
+  outcome: string
+  count: number
+  /** Cumulative counts per `durationBuckets` bound, then +Inf (equal to `count`). */
+  buckets: Array<number>
+  /** Their durations added up, in seconds. */
+  sumSeconds: number
+}
+
 export interface CallRequest {
   /** Workflow id for a local function, "__global__" for a global one. */
   scope: string
@@ -268,6 +284,12 @@ export interface DeadLetter {
   /** The call's argument sets, one per item (`deadLetter` only). */
   items?: Array<any>
 }
+
+/**
+ * Counts calls in every client made from now on, for n8n's Prometheus endpoint. Clients
+ * made before count nothing. There is no turning it off: the process's setting decides.
+ */
+export declare function enableMetrics(): void
 
 /** Every code `error.code` may hold on an error of the engine. */
 export declare function errorCodes(): Array<string>
@@ -358,6 +380,15 @@ export interface FunctionInfo {
   callerPolicy: string
 }
 
+export interface FunctionMetrics {
+  /** "<scope>/<name>", or "(other)" for the functions past the first 1,000. */
+  function: string
+  /** Set once this process called the function. */
+  calls?: CallMetrics
+  /** Set once this process served the function or ran one of its calls. */
+  serving?: ServingMetrics
+}
+
 export interface FunctionStatus {
   scope: string
   name: string
@@ -388,6 +419,20 @@ export interface IncomingCall {
   items: Array<Record<string, any>>
   /** 1 for the first delivery. */
   attempt: number
+}
+
+/** Every function's counts in this process at this moment; no functions while metrics are off. */
+export declare function metricsSnapshot(): MetricsSnapshot
+
+export interface MetricsSnapshot {
+  /** Upper bounds (seconds) of the call-duration buckets; +Inf follows them. */
+  durationBuckets: Array<number>
+  functions: Array<FunctionMetrics>
+}
+
+export interface OutcomeCount {
+  outcome: string
+  count: number
 }
 
 export interface ParameterSpec {
@@ -421,6 +466,22 @@ export interface ParkedWork {
   execution?: ExecutionRef
 }
 
+/**
+ * The queues of every function in the Redis of the clients made while metrics were on: one
+ * read (two round trips) per few seconds, shared by the scrapes meanwhile. A Redis that
+ * does not answer within 2 s is left out. Empty while metrics are off, and in regular mode.
+ */
+export declare function queueMetrics(): Promise<Array<QueueMetrics>>
+
+export interface QueueMetrics {
+  function: string
+  /** Calls sent and not answered yet: waiting for an execution or running in one. */
+  openCalls: number
+  /** How long ago the oldest of them was sent; 0 with none. */
+  oldestAgeSeconds: number
+  deadLetters: number
+}
+
 export interface RedisCredential {
   host?: string
   port?: number
@@ -444,6 +505,15 @@ export interface RunHere {
    * run here (default 1000).
    */
   takeBackAfterMs?: number
+}
+
+export interface ServingMetrics {
+  /** returned, failed, timed_out, retried. */
+  executions: Array<OutcomeCount>
+  /** Calls of processes that stopped beating, taken over here. */
+  reclaimed: number
+  /** Calls this process moved to the dead letters. */
+  deadLettered: number
 }
 
 /** A call's answer as stored: the value, or the error its caller raises (`code`, `message`). */

@@ -3,5 +3,6 @@ module.exports = {
 	preset: 'ts-jest',
 	testEnvironment: 'node',
 	testMatch: ['<rootDir>/__test__/**/*.test.ts'],
+	globalSetup: '<rootDir>/__test__/support/global-setup.js',
 	testTimeout: 30000,
 };

@@ -1,13 +1,15 @@
 // The command line, read into a command, its words and its flags.
 
 /** Flags that take a value (the next word); every other flag is a switch. */
-const VALUE_FLAGS = new Set(['url', 'prefix', 'timeout', 'count']);
+const VALUE_FLAGS = new Set(['url', 'prefix', 'timeout', 'count', 'output', 'rename', 'installed-as']);
 
 export interface CommandLine {
 	/** Words that are not flags, in order: the command first. */
 	words: string[];
-	/** `--json` → { json: true }, `--url x` or `--url=x` → { url: 'x' }. */
+	/** `--json` → { json: true }, `--url x` or `--url=x` → { url: 'x' } (the last, when given twice). */
 	flags: Record<string, string | true>;
+	/** Every value of a flag given more than once: `--rename=a --rename=b` → { rename: ['a', 'b'] }. */
+	lists: Record<string, string[]>;
 }
 
 export class UsageError extends Error {
@@ -17,6 +19,7 @@ export class UsageError extends Error {
 export function readCommandLine(argv: string[]): CommandLine {
 	const words: string[] = [];
 	const flags: Record<string, string | true> = {};
+	const lists: Record<string, string[]> = {};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		if (!arg.startsWith('--')) {
@@ -31,8 +34,9 @@ export function readCommandLine(argv: string[]): CommandLine {
 		const value = inline ?? argv[++i];
 		if (value === undefined || value === '') throw new UsageError(`--${name} needs a value, e.g. --${name}=…`);
 		flags[name] = value;
+		(lists[name] ??= []).push(value);
 	}
-	return { words, flags };
+	return { words, flags, lists };
 }
 
 /** A function as the commands name it: "name" (a global function) or "<scope>/<name>". */

@@ -2,6 +2,7 @@
 import { readCommandLine, readFunctionName, UsageError } from './arguments';
 import { connect } from './connect';
 import { dead } from './dead';
+import { MIGRATE_USAGE, migrate } from './migrate/migrate';
 import type { Output } from './output';
 import { status } from './status';
 import { watch } from './watch';
@@ -20,9 +21,11 @@ export const USAGE = `Usage: n8n-functions <command> [--url=redis://host:6379] [
                            sends its call again and prints the answer; answered, it is removed
   dead purge <function> [<id>...] [--yes]
                            drops them (all, or those named) once you type the function's name
+  ${MIGRATE_USAGE}
 
 A function is "name" (global) or "<workflow id>/<name>" (local). Redis is found as the n8n
-processes find it: N8N_FUNCTIONS_REDIS_URL, else EXECUTIONS_MODE=queue with QUEUE_BULL_REDIS_*.`;
+processes find it: N8N_FUNCTIONS_REDIS_URL, else EXECUTIONS_MODE=queue with QUEUE_BULL_REDIS_*
+(migrate needs no Redis).`;
 
 /** Runs one command; resolves with the process's exit code (2: it could not run). */
 export async function main(argv: string[], output: Output): Promise<number> {
@@ -33,6 +36,7 @@ export async function main(argv: string[], output: Output): Promise<number> {
 			output.out(USAGE);
 			return command || line.flags.help ? 0 : 2;
 		}
+		if (command === 'migrate') return migrate(line, output);
 		if (!['status', 'watch', 'dead'].includes(command)) throw new UsageError(`Unknown command '${command}'.\n\n${USAGE}`);
 		const client = connect(line.flags);
 		if (command === 'status') return await status(client, Boolean(line.flags.json), output);

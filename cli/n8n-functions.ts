@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `n8n-functions` command (the package's bin): see what functions are doing.
+// The `n8n-functions` command (the package's bin): see what functions are doing, and migrate
+// workflows from n8n-nodes-function.
 import * as readline from 'node:readline/promises';
 
 import { main } from './main';

@@ -1,5 +1,6 @@
 // A redis-server of the test's own that speaks TLS only, with a fresh certificate authority
 // (openssl) and a certificate for 127.0.0.1 and localhost; stopped and removed by stop().
+// Both programs are the system's, or the ones test-tools/ fetched.
 'use strict';
 const fs = require('node:fs');
 const net = require('node:net');
@@ -7,9 +8,11 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync, spawn } = require('node:child_process');
 const { freePort } = require('../e2e/support/free-port');
+const { toolPath } = require('../test-tools/locate');
 
 function makeCertificates(dir) {
-	const openssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+	const program = toolPath('openssl');
+	const openssl = (...args) => execFileSync(program, args, { cwd: dir, stdio: 'ignore' });
 	openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=platform-test-ca');
 	openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
 	fs.writeFileSync(path.join(dir, 'ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1');
@@ -29,7 +32,7 @@ async function startTlsRedis() {
 	makeCertificates(dir);
 	const port = await freePort();
 	const child = spawn(
-		'redis-server',
+		toolPath('redis-server'),
 		['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
 			'--tls-cert-file', 'server.crt', '--tls-key-file', 'server.key', '--tls-ca-cert-file', 'ca.crt', '--tls-auth-clients', 'no'],
 		{ cwd: dir, stdio: 'ignore' },

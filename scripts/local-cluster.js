@@ -1,5 +1,6 @@
 // A local six-node Redis Cluster (scripts/redis-cluster.sh) on free loopback ports, for the
 // tests, the e2e run and the benchmarks: start it, read its layout, kill a node, stop it.
+// redis-server and redis-cli are the system's, or the ones test-tools/ fetched.
 'use strict';
 const { execFile, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -7,6 +8,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { promisify } = require('node:util');
+const { toolPath } = require('../test-tools/locate');
 
 const run = promisify(execFile);
 const SCRIPT = path.join(__dirname, 'redis-cluster.sh');
@@ -29,23 +31,27 @@ async function freeFirstPort() {
 	throw new Error('No six free loopback ports (and bus ports) found between 20000 and 30000');
 }
 
-async function cli(port, ...args) {
-	const { stdout } = await run('redis-cli', ['-p', String(port), ...args]);
-	return stdout;
-}
-
 class LocalCluster {
 	constructor(first, dir) {
 		this.first = first;
 		this.dir = dir;
 		this.ports = [0, 1, 2, 3, 4, 5].map((i) => first + i);
+		this.redisCli = toolPath('redis-cli');
+		// The script finds the same programs through these (test-tools/which.js).
+		this.env = { ...process.env, N8N_TEST_REDIS_SERVER: toolPath('redis-server'), N8N_TEST_REDIS_CLI: this.redisCli };
 	}
 
 	static async start() {
 		const first = await freeFirstPort();
 		const cluster = new LocalCluster(first, fs.mkdtempSync(path.join(os.tmpdir(), 'fn-cluster-')));
-		await run(SCRIPT, ['start', String(first), cluster.dir]);
+		await run(SCRIPT, ['start', String(first), cluster.dir], { env: cluster.env });
 		return cluster;
+	}
+
+	/** redis-cli against the node on `port`; its output. */
+	async cli(port, ...args) {
+		const { stdout } = await run(this.redisCli, ['-p', String(port), ...args]);
+		return stdout;
 	}
 
 	/** The node URLs, comma-separated: what the url option and N8N_FUNCTIONS_REDIS_URL take. */
@@ -61,9 +67,9 @@ class LocalCluster {
 	/** The port of the live primary that serves `key`'s slot. */
 	async primaryOf(key) {
 		const live = await this.livePorts();
-		const slot = Number((await cli(live[0], 'cluster', 'keyslot', key)).trim());
+		const slot = Number((await this.cli(live[0], 'cluster', 'keyslot', key)).trim());
 		for (const port of live) {
-			const line = (await cli(port, 'cluster', 'nodes').catch(() => ''))
+			const line = (await this.cli(port, 'cluster', 'nodes').catch(() => ''))
 				.split('\n')
 				.find((l) => l.includes('myself') && l.includes('master') && !l.includes('fail'));
 			if (line?.split(' ').slice(8).some((range) => inRange(slot, range))) return port;
@@ -72,7 +78,7 @@ class LocalCluster {
 	}
 
 	async livePorts() {
-		const alive = await Promise.all(this.ports.map((port) => cli(port, 'ping').then(() => true, () => false)));
+		const alive = await Promise.all(this.ports.map((port) => this.cli(port, 'ping').then(() => true, () => false)));
 		return this.ports.filter((_, i) => alive[i]);
 	}
 
@@ -80,7 +86,7 @@ class LocalCluster {
 	async subscribedAt(pattern) {
 		const ports = [];
 		for (const port of await this.livePorts()) {
-			if ((await cli(port, 'pubsub', 'channels', pattern)).trim() !== '') ports.push(port);
+			if ((await this.cli(port, 'pubsub', 'channels', pattern)).trim() !== '') ports.push(port);
 		}
 		return ports;
 	}
@@ -89,8 +95,8 @@ class LocalCluster {
 	async keys(pattern) {
 		const keys = [];
 		for (const port of await this.livePorts()) {
-			if (!(await cli(port, 'role')).startsWith('master')) continue;
-			keys.push(...(await cli(port, '--scan', '--pattern', pattern)).split('\n').filter(Boolean));
+			if (!(await this.cli(port, 'role')).startsWith('master')) continue;
+			keys.push(...(await this.cli(port, '--scan', '--pattern', pattern)).split('\n').filter(Boolean));
 		}
 		return keys;
 	}
@@ -103,7 +109,7 @@ class LocalCluster {
 	/** Resolves once a replica has taken over the slots of the killed node at `port` and every live node reports cluster_state:ok. */
 	async failedOver(port) {
 		const settledAt = async (live) => {
-			const [info, nodes] = await Promise.all([cli(live, 'cluster', 'info'), cli(live, 'cluster', 'nodes')]).catch(() => ['', '']);
+			const [info, nodes] = await Promise.all([this.cli(live, 'cluster', 'info'), this.cli(live, 'cluster', 'nodes')]).catch(() => ['', '']);
 			const killed = nodes.split('\n').find((line) => line.includes(`127.0.0.1:${port}@`));
 			return info.includes('cluster_state:ok') && killed !== undefined && killed.trim().split(' ').length <= 8;
 		};

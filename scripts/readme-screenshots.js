@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The README's screenshots, taken from the real n8n editor: starts n8n as the editor test does
 // (e2e/editor.e2e.test.js), walks the same tour in headless Chromium and writes
-// docs/images/*.png. Needs `npm run build` and Chromium (apt-get install -y chromium).
+// docs/images/*.png. Needs `npm run build`; Chromium is the system's, or fetched the first
+// time (test-tools/).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');

@@ -8,6 +8,8 @@
 #
 # A node timeout of one second lets a replica take over a killed primary within seconds;
 # start returns once every replica has its primary's data, so it can take over at once.
+# redis-server and redis-cli are the system's, or fetched into the cache the first time
+# (test-tools/which.js; N8N_TEST_REDIS_SERVER and N8N_TEST_REDIS_CLI name others).
 set -euo pipefail
 
 command=${1:-}
@@ -43,11 +45,14 @@ if [[ $command == stop ]]; then
 	exit 0
 fi
 
+tools=$(node "$(dirname "$0")/../test-tools/which.js" redis-server redis-cli)
+{ read -r redis_server && read -r redis_cli; } <<<"$tools"
+
 mkdir -p "$dir"
 nodes=()
 for port in $ports; do
 	mkdir -p "$dir/$port"
-	redis-server --port "$port" --bind 127.0.0.1 --dir "$dir/$port" --daemonize yes \
+	"$redis_server" --port "$port" --bind 127.0.0.1 --dir "$dir/$port" --daemonize yes \
 		--pidfile "$dir/$port/redis.pid" --logfile "$dir/$port/redis.log" \
 		--cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 1000 \
 		--cluster-replica-validity-factor 0 --repl-diskless-sync-delay 0 --save '' --appendonly no
@@ -55,7 +60,7 @@ for port in $ports; do
 done
 for port in $ports; do
 	for attempt in $(seq 100); do
-		redis-cli -p "$port" ping >/dev/null 2>&1 && break
+		"$redis_cli" -p "$port" ping >/dev/null 2>&1 && break
 		if ((attempt == 100)); then
 			echo "$0: the node on port $port did not start; its log: $dir/$port/redis.log" >&2
 			exit 1
@@ -63,13 +68,13 @@ for port in $ports; do
 		sleep 0.05
 	done
 done
-redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$dir/create.log" 2>&1 || {
+"$redis_cli" --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$dir/create.log" 2>&1 || {
 	cat "$dir/create.log" >&2
 	exit 1
 }
 for port in $ports; do
 	for attempt in $(seq 200); do
-		redis-cli -p "$port" cluster info | grep -q '^cluster_state:ok' && break
+		"$redis_cli" -p "$port" cluster info | grep -q '^cluster_state:ok' && break
 		if ((attempt == 200)); then
 			echo "$0: the node on port $port never reached cluster_state:ok" >&2
 			exit 1
@@ -79,7 +84,7 @@ for port in $ports; do
 done
 for port in $ports; do
 	for attempt in $(seq 200); do
-		info=$(redis-cli -p "$port" info replication)
+		info=$("$redis_cli" -p "$port" info replication)
 		grep -q '^role:master' <<<"$info" && break
 		grep -q '^master_link_status:up' <<<"$info" && break
 		if ((attempt == 200)); then

@@ -17,6 +17,7 @@ use crate::error::{EngineError, Result};
 use crate::keys::FunctionKey;
 use crate::observe::dead;
 use crate::observe::feed::Feed;
+use crate::observe::metrics::{self, Metrics};
 use crate::observe::observed::ObservedBackend;
 use crate::observe::redis_feed::Deployment;
 use crate::protocol::{CallContext, ExecutionRef, FunctionDef, FunctionInfo, Reply};
@@ -30,6 +31,8 @@ pub struct Engine {
     /// Where this engine's events go (observe/); `deployment` is its Redis view, if any.
     feed: Arc<Feed>,
     deployment: Option<Arc<Deployment>>,
+    /// Where its calls are counted; None while metrics are off (observe/metrics.rs).
+    metrics: Option<&'static Metrics>,
 }
 
 static ENGINES: LazyLock<Mutex<HashMap<String, Arc<Engine>>>> = LazyLock::new(Default::default);
@@ -58,8 +61,9 @@ impl Engine {
             Target::Memory => Arc::new(MemoryBackend::new(settings)),
             Target::Redis { .. } => Arc::new(RedisBackend::new(settings)?),
         };
-        let backend = ObservedBackend::wrap(backend, feed.clone());
-        Ok(Self { runs: Runs::new(backend.clone()), backend, definitions: Arc::default(), feed, deployment })
+        let metrics = metrics::for_engine(deployment.as_ref());
+        let backend = ObservedBackend::wrap(backend, feed.clone(), metrics);
+        Ok(Self { runs: Runs::new(backend.clone()), backend, definitions: Arc::default(), feed, deployment, metrics })
     }
 
     pub fn feed(&self) -> &Arc<Feed> {
@@ -69,6 +73,10 @@ impl Engine {
     /// The Redis this engine's functions live in; None in memory mode.
     pub fn deployment(&self) -> Option<&Arc<Deployment>> {
         self.deployment.as_ref()
+    }
+
+    pub fn metrics(&self) -> Option<&'static Metrics> {
+        self.metrics
     }
 
     pub fn backend(&self) -> &Arc<dyn Backend> {
@@ -99,7 +107,12 @@ impl Engine {
     }
 
     fn calling(&self) -> Calling {
-        Calling { backend: self.backend.clone(), runs: self.runs.clone(), definitions: self.definitions.clone() }
+        Calling {
+            backend: self.backend.clone(),
+            runs: self.runs.clone(),
+            definitions: self.definitions.clone(),
+            metrics: self.metrics,
+        }
     }
 
     /// An execution begins to run the call it was started for (see `Runs::start`).

@@ -71,11 +71,7 @@ fn request(name: &str, timeout: Duration, policy: Option<Policy>) -> Request {
 }
 
 fn policy(remote_limit: usize) -> Policy {
-    Policy {
-        remote_limit,
-        slot: uuid::Uuid::new_v4().to_string(),
-        take_back_after: Duration::from_secs(60),
-    }
+    Policy { remote_limit, slot: uuid::Uuid::new_v4().to_string(), take_back_after: Duration::from_secs(60) }
 }
 
 /// The first call `served`'s trigger takes (collected, not run).
@@ -189,7 +185,9 @@ async fn a_run_here_that_parks_tells_its_caller(kind: Kind) {
     let engine = engine(kind);
     let served = Arc::new(engine.serve(def("approve")).await.unwrap());
     let mut outgoing = engine.outgoing(request("approve", Duration::from_secs(30), Some(policy(0))));
-    let Step::Run(here) = outgoing.next().await.unwrap() else { panic!("{kind:?}: past the remote limit it runs here") };
+    let Step::Run(here) = outgoing.next().await.unwrap() else {
+        panic!("{kind:?}: past the remote limit it runs here")
+    };
     assert_eq!(engine.start(&here.call.context, None).await.unwrap(), Start::Run);
     match outgoing.ran_parked(Some(execution("43"))).await.unwrap() {
         Step::Parked(parked) => assert_eq!(parked, execution("43")),

@@ -185,6 +185,15 @@ describe('Call Function', () => {
 		expect(await output).toEqual([{ json: { id: 1, sum: 5 }, pairedItem: { item: 0 } }]);
 	});
 
+	it('passes the input item through unchanged when the result is put nowhere, once the function returned', async () => {
+		const add = await startFunction();
+		const output = callFunction({ items: [{ json: { id: 1 } }], parameters: { parametersJson: { a: 2, b: 3 }, options: { putResultIn: 'nowhere' } } });
+		const emission = await add.emission();
+		await returnFromFunction({ items: emission.items, parameters: { respondWith: 'jsonValue', value: 5 } });
+		finish(emission);
+		expect(await output).toEqual([{ json: { id: 1 }, pairedItem: { item: 0 } }]);
+	});
+
 	it('gives up when the function does not return within the timeout', async () => {
 		const add = await startFunction();
 		const late = await outcome(callFunction({ items: [{ json: {} }], parameters: { parametersJson: { a: 1 }, options: { timeout: 0.3 } } }));

@@ -47,6 +47,25 @@ describe('a returned value merged into the input item', () => {
 	});
 });
 
+describe('a returned value put nowhere', () => {
+	const nowhere = { kind: 'nowhere' } as const;
+
+	it('passes the input item through unchanged, binary data and outer call context included', () => {
+		const outer = itemContext('outer');
+		const binary = { file: { data: 'AA==', mimeType: 'text/plain' } };
+		const input: INodeExecutionData = { json: { id: 7, _functionCall: outer }, binary };
+		expect(outputForItem(input, 2, { sum: 5 }, nowhere)).toEqual([{ json: { id: 7, _functionCall: outer }, binary, pairedItem: { item: 2 } }]);
+	});
+
+	it('passes every input item through after one call with all items', () => {
+		const inputs: INodeExecutionData[] = [{ json: { n: 1 } }, { json: { n: 2 } }];
+		expect(outputForBatch(inputs, [{ r: 'a' }], nowhere)).toEqual([
+			{ json: { n: 1 }, pairedItem: { item: 0 } },
+			{ json: { n: 2 }, pairedItem: { item: 1 } },
+		]);
+	});
+});
+
 describe('the output of one call with all items', () => {
 	const inputs: INodeExecutionData[] = [{ json: { n: 1 } }, { json: { n: 2 } }];
 
@@ -93,6 +112,10 @@ describe('Call Function options', () => {
 	it('put the result into "result" unless another field is named', () => {
 		expect(placementOf({ putResultIn: 'field' })).toEqual({ kind: 'field', field: 'result' });
 		expect(placementOf({ putResultIn: 'field', resultField: ' sum ' })).toEqual({ kind: 'field', field: 'sum' });
+	});
+
+	it('put the result nowhere when asked', () => {
+		expect(placementOf({ putResultIn: 'nowhere', resultField: 'sum' })).toEqual({ kind: 'nowhere' });
 	});
 
 	it('refuse a timeout that is not a positive number', () => {

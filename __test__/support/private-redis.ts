@@ -1,13 +1,17 @@
 /**
  * A redis-server of a test's own, on a free port, that the test may kill and restart
  * (the shared Redis at REDIS_URL is never restarted). AOF on, fsync always: what a
- * production Redis that must not lose accepted calls runs with.
+ * production Redis that must not lose accepted calls runs with. The program is the system's
+ * redis-server, or the one test-tools/ fetched.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { toolPath } = require('../../test-tools/locate') as { toolPath: (name: string) => string };
 
 function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -43,10 +47,11 @@ export class PrivateRedis {
 	private constructor(
 		readonly port: number,
 		private readonly dir: string,
+		private readonly program: string,
 	) {}
 
 	static async start(): Promise<PrivateRedis> {
-		const redis = new PrivateRedis(await freePort(), fs.mkdtempSync(path.join(os.tmpdir(), 'fn-redis-')));
+		const redis = new PrivateRedis(await freePort(), fs.mkdtempSync(path.join(os.tmpdir(), 'fn-redis-')), toolPath('redis-server'));
 		await redis.run();
 		return redis;
 	}
@@ -58,7 +63,7 @@ export class PrivateRedis {
 	private async run(): Promise<void> {
 		const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
 		args.push('--appendonly', 'yes', '--appendfsync', 'always');
-		this.process = spawn('redis-server', args, { stdio: 'ignore' });
+		this.process = spawn(this.program, args, { stdio: 'ignore' });
 		const started = Date.now();
 		while (!(await answersPing(this.port))) {
 			if (this.process.exitCode !== null) throw new Error(`redis-server on port ${this.port} exited with ${this.process.exitCode}`);

@@ -10,7 +10,7 @@ const { describeMachine, machineLine } = require('../support/machine');
 const { quick, redisUrl } = require('../support/options');
 const { mib, ms, rate, ratio, table, verdict } = require('../support/stats');
 
-const BENCHMARKS = ['latency', 'anatomy', 'throughput', 'feed', 'commands', 'idle', 'memory', 'cluster', 'chasquimq'];
+const BENCHMARKS = ['latency', 'anatomy', 'throughput', 'feed', 'metrics', 'commands', 'idle', 'memory', 'cluster', 'chasquimq'];
 
 /** Runs bench/core/<name>.js to its end; resolves with the result it reported. */
 function runToEnd(name) {
@@ -31,7 +31,7 @@ function runToEnd(name) {
 function summaryRows(results) {
 	const rows = [];
 	const add = (target, measured, met) => rows.push([target, measured, met === undefined ? '' : verdict(met)]);
-	const { latency, throughput, feed, idle, memory, cluster, chasquimq } = results;
+	const { latency, throughput, feed, metrics, idle, memory, cluster, chasquimq } = results;
 	if (latency?.systems?.addon) {
 		const addon = latency.systems.addon;
 		const ping = latency.floor.ping.p50;
@@ -52,6 +52,10 @@ function summaryRows(results) {
 	if (feed) {
 		const measured = feed.levels.map((l) => `${l}: ${ratio(feed.results[l].rateRatio)} calls/s, ${ratio(feed.results[l].p50Ratio)} p50`).join('; ');
 		add('event feed within 10 % of off', `on / off at ${measured}`, feed.met);
+	}
+	if (metrics) {
+		const measured = metrics.levels.map((l) => `${l}: ${ratio(metrics.results[l].rateRatio)} calls/s, ${ratio(metrics.results[l].p50Ratio)} p50`).join('; ');
+		add('metrics within 10 % of off', `on / off at ${measured}`, metrics.met);
 	}
 	if (idle) {
 		add('idle: ≤ 1 command per function per second', `${idle.sentPerFunctionPerSecond.toFixed(3)} sent, ${(idle.sentPerFunctionPerSecond + idle.scriptPerFunctionPerSecond).toFixed(3)} incl. scripts`, idle.sentPerFunctionPerSecond + idle.scriptPerFunctionPerSecond <= 1);

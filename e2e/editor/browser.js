@@ -1,11 +1,11 @@
 // Debian's headless Chromium driven by playwright-core: the browser the editor tests and the
 // README screenshots use. One fresh profile per launch, nothing reaching the internet.
+// Chromium is the system's, or the one test-tools/ fetched (N8N_E2E_CHROMIUM names another).
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-
-const CHROMIUM = process.env.N8N_E2E_CHROMIUM || '/usr/bin/chromium';
+const { toolPath } = require('../../test-tools/locate');
 
 // What headless Chromium needs as root in a container, and what keeps it from phoning home.
 const CHROMIUM_ARGS = [
@@ -20,14 +20,12 @@ const CHROMIUM_ARGS = [
 
 /** Chromium with the editor's usual window size; `close()` also removes its profile. */
 async function launchBrowser({ width = 1440, height = 900 } = {}) {
-	if (!fs.existsSync(CHROMIUM)) {
-		throw new Error(`No Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or point N8N_E2E_CHROMIUM at one`);
-	}
+	const executablePath = toolPath('chromium');
 	// Required here, not at the top: jest loads every e2e file, and only these tests need it.
 	const { chromium } = require('playwright-core');
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-functions-chromium-'));
 	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: CHROMIUM,
+		executablePath,
 		headless: true,
 		args: CHROMIUM_ARGS,
 		viewport: { width, height },

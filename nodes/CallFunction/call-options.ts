@@ -4,7 +4,7 @@ import type { ResultPlacement } from './result-items';
 export { DEFAULT_TIMEOUT_SECONDS, timeoutMsOf } from '../caller/timeout';
 
 export interface CallOptions {
-	putResultIn?: 'outputItems' | 'field';
+	putResultIn?: 'outputItems' | 'field' | 'nowhere';
 	resultField?: string;
 	/** Seconds. */
 	timeout?: number;
@@ -13,6 +13,7 @@ export interface CallOptions {
 export const DEFAULT_RESULT_FIELD = 'result';
 
 export function placementOf(options: CallOptions): ResultPlacement {
+	if (options.putResultIn === 'nowhere') return { kind: 'nowhere' };
 	if (options.putResultIn !== 'field') return { kind: 'outputItems' };
 	return { kind: 'field', field: options.resultField?.trim() || DEFAULT_RESULT_FIELD };
 }

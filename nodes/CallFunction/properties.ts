@@ -147,6 +147,11 @@ export const callFunctionProperties: INodeProperties[] = [
 						value: 'field',
 						description: 'The input item, with the returned value in one of its fields',
 					},
+					{
+						name: 'Nowhere (Pass Input Item Through)',
+						value: 'nowhere',
+						description: 'The input item unchanged: the call runs for what the function does, and its value is not kept (an error still fails the node)',
+					},
 				],
 				default: 'outputItems',
 			},

@@ -1,12 +1,13 @@
-// Call Function's output: the value a function returned, as items ("Output Items") or
-// merged into the input item ("Field of Input Item"). Output never carries the callee's
+// Call Function's output: the value a function returned, as items ("Output Items"), merged
+// into the input item ("Field of Input Item"), or left out, the input item passing through
+// ("Nowhere"). Output never carries the callee's
 // call context; an outer call's context on an input item is kept, so a function that
 // calls another can still return.
 import type { IDataObject, INodeExecutionData, IPairedItemData, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { readCallContext, valueWithoutCallContext, withCallContext, withoutCallContext } from '../shared/call-context';
 
-export type ResultPlacement = { kind: 'outputItems' } | { kind: 'field'; field: string };
+export type ResultPlacement = { kind: 'outputItems' } | { kind: 'field'; field: string } | { kind: 'nowhere' };
 
 function isPlainObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -31,8 +32,16 @@ export function outputForItem(
 	if (placement.kind === 'field') {
 		return [mergeIntoField(input, value, placement.field, pairedItem)];
 	}
+	if (placement.kind === 'nowhere') return [passedThrough(input, pairedItem)];
 	const outer = readCallContext(input.json);
 	return valueToJsonItems(value).map((json) => ({ json: withCallContext(json, outer), pairedItem }));
+}
+
+/** The input item as it came, for "Nowhere": the call ran for its effects. */
+function passedThrough(input: INodeExecutionData, pairedItem: IPairedItemData): INodeExecutionData {
+	const item: INodeExecutionData = { json: input.json, pairedItem };
+	if (input.binary) item.binary = input.binary;
+	return item;
 }
 
 function mergeIntoField(
@@ -50,7 +59,8 @@ function mergeIntoField(
 /**
  * The output of one call made with all input items. "Output Items": an array with one
  * element per input item pairs element i with item i; otherwise every output item pairs
- * with all inputs. "Field of Input Item": every input item gets the whole value.
+ * with all inputs. "Field of Input Item": every input item gets the whole value. "Nowhere":
+ * the input items pass through.
  */
 export function outputForBatch(
 	inputs: INodeExecutionData[],
@@ -60,6 +70,7 @@ export function outputForBatch(
 	if (placement.kind === 'field') {
 		return inputs.map((input, index) => mergeIntoField(input, value, placement.field, { item: index }));
 	}
+	if (placement.kind === 'nowhere') return inputs.map((input, index) => passedThrough(input, { item: index }));
 	const jsons = valueToJsonItems(value);
 	const oneToOne = Array.isArray(value) && value.length === inputs.length;
 	const allInputs: IPairedItemData[] = inputs.map((_, index) => ({ item: index }));

@@ -26,6 +26,7 @@ import type {
 } from './addon-types';
 import { readOptionalCredential } from './credential';
 import { toFunctionsError, withFunctionsErrors } from './functions-error';
+import { startMetrics } from './metrics/start-metrics';
 
 /** A function being served; see ServedFunction in index.d.ts. */
 export class Served {
@@ -188,7 +189,9 @@ function clientOptions(credential: RedisCredential | undefined): ClientOptions {
 
 /** A new client, not cached (credential tests); throws AddonLoadError or FunctionsError. */
 export function createFunctions(credential?: RedisCredential): Functions {
-	const { FunctionsClient } = loadAddon();
+	const addon = loadAddon();
+	startMetrics(addon); // before the first engine: engines made earlier count nothing
+	const { FunctionsClient } = addon;
 	try {
 		return new Functions(new FunctionsClient(clientOptions(credential)));
 	} catch (error) {

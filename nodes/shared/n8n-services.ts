@@ -1,7 +1,7 @@
-// n8n's own services, reached from a node running inside n8n, for what a node's context
-// does not carry: the project owning a workflow, n8n's configuration, stopping an execution
-// and hearing that one ended. Internal to n8n, so feature-detected: outside n8n (unit tests,
-// other hosts) every lookup is undefined.
+// n8n's own services and modules, reached from a node running inside n8n, for what a node's
+// context does not carry: the project owning a workflow, n8n's configuration, the registry
+// n8n serves its metrics from, stopping an execution and hearing that one ended. Internal to
+// n8n, so feature-detected: outside n8n (unit tests, other hosts) every lookup is undefined.
 import { createRequire } from 'node:module';
 
 /** A project as n8n's ownership service gives it. */
@@ -34,7 +34,17 @@ function n8nRequire(): NodeJS.Require | undefined {
 	return fromN8n;
 }
 
-function n8nService<T>(modulePath: string, exportName: string): T | undefined {
+/** A module as n8n's own code requires it (the same instance), or undefined. */
+export function n8nModule<T>(modulePath: string): T | undefined {
+	try {
+		return n8nRequire()?.(modulePath) as T | undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** One of n8n's services from its DI container, or undefined. */
+export function n8nService<T>(modulePath: string, exportName: string): T | undefined {
 	try {
 		const load = n8nRequire();
 		if (!load) return undefined;

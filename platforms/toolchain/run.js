@@ -1,5 +1,6 @@
-// Runs a tool step: its output goes to the toolchain log (or to the console for builds), and
-// a failure throws with the step's name and the end of what it printed.
+// Runs a tool step: its output goes to a log file (the toolchain's, unless the caller names
+// another) or to the console for builds, and a failure throws with the step's name and the
+// end of what it printed.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -14,11 +15,11 @@ function tail(text, lines = 30) {
 
 /**
  * Runs `command args` and returns its stdout. `inherit: true` shows its output live (long
- * builds in CI's log); otherwise both streams are captured and appended to the log file.
+ * builds in CI's log); otherwise both streams are captured and appended to `log`.
  */
-function run(title, command, args, { inherit = false, timeoutMs = DEFAULT_TIMEOUT_MS, ...options } = {}) {
-	fs.mkdirSync(path.dirname(logFile), { recursive: true });
-	fs.appendFileSync(logFile, `\n=== ${new Date().toISOString()} ${title}: ${command} ${args.join(' ')}\n`);
+function run(title, command, args, { inherit = false, timeoutMs = DEFAULT_TIMEOUT_MS, log = logFile, ...options } = {}) {
+	fs.mkdirSync(path.dirname(log), { recursive: true });
+	fs.appendFileSync(log, `\n=== ${new Date().toISOString()} ${title}: ${command} ${args.join(' ')}\n`);
 	const result = spawnSync(command, args, {
 		encoding: 'utf8',
 		maxBuffer: 256 * 1024 * 1024,
@@ -27,11 +28,11 @@ function run(title, command, args, { inherit = false, timeoutMs = DEFAULT_TIMEOU
 		stdio: inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
 		...options,
 	});
-	if (!inherit) fs.appendFileSync(logFile, `${result.stdout ?? ''}${result.stderr ?? ''}`);
+	if (!inherit) fs.appendFileSync(log, `${result.stdout ?? ''}${result.stderr ?? ''}`);
 	if (result.status !== 0) {
 		const why = result.error ? result.error.message : result.signal ? `killed by ${result.signal} (time limit ${timeoutMs / 1000} s?)` : `exit ${result.status}`;
 		const output = inherit ? '' : `\n${tail(`${result.stdout ?? ''}${result.stderr ?? ''}`)}`;
-		throw new Error(`${title} failed: ${why} (${command} ${args.join(' ')}; log: ${logFile})${output}`);
+		throw new Error(`${title} failed: ${why} (${command} ${args.join(' ')}; log: ${log})${output}`);
 	}
 	return result.stdout ?? '';
 }

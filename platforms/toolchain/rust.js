@@ -6,7 +6,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { platformsDir } = require('./paths');
-const { unpackTree, treeVersions } = require('./apt');
+const { crossArchive, treeVersions } = require('./apt');
 
 const SUITE = 'bookworm-security';
 const RUST_PACKAGES = [
@@ -23,7 +23,7 @@ const PREBUILT_STD = new Set(['x86_64-unknown-linux-gnu', 'aarch64-unknown-linux
 
 /** Unpacks Debian's rustc and writes a `rustc` that runs it with its own libraries; returns that file. */
 function debianRustc() {
-	const root = unpackTree('rust', RUST_PACKAGES);
+	const root = crossArchive.unpackTree('rust', RUST_PACKAGES);
 	const wrapper = path.join(platformsDir, 'rust', 'rustc');
 	const script = [
 		'#!/bin/sh',

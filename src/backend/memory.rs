@@ -10,7 +10,9 @@ use async_trait::async_trait;
 use tokio::sync::{oneshot, Notify};
 use tokio_util::sync::CancellationToken;
 
-use super::{Awaited, Backend, Beat, DeadLetter, Delivered, Reading, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
+use super::{
+    Awaited, Backend, Beat, DeadLetter, Delivered, GaveUp, Placement, Reader, Reading, Sent, Start, TakeBack, Waiting,
+};
 use crate::config::Settings;
 use crate::error::Result;
 use crate::keys::FunctionKey;
@@ -30,7 +32,7 @@ struct State {
     functions: HashMap<FunctionKey, Function>,
     /// Callers waiting, by call id (several for an idempotent call others joined): for the
     /// answer, and to hear that the call's execution parked.
-    waiters: HashMap<String, Vec<(oneshot::Sender<Reply>, Option<oneshot::Sender<ExecutionRef>>)>>,
+    waiters: HashMap<String, Vec<Waiter>>,
     /// The n8n execution running a call, as its start recorded it.
     executions: HashMap<String, ExecutionRef>,
     /// Calls whose executions parked: the function, the execution and the call's deadline.
@@ -45,6 +47,9 @@ struct State {
     replies: HashMap<String, Reply>,
     expiry: VecDeque<(Instant, String)>,
 }
+
+/// A caller waiting for a call: for its answer, and to hear once that its execution parked.
+type Waiter = (oneshot::Sender<Reply>, Option<oneshot::Sender<ExecutionRef>>);
 
 struct Function {
     def: Option<(FunctionDef, String)>,
@@ -432,7 +437,8 @@ impl Backend for MemoryBackend {
             state.parked.remove(&call_id);
             // A parked caller's own deadline ends its wait (n8n resumes it then).
             state.callers.remove(&call_id);
-            if state.store(&call_id, &Reply::timed_out(PARKED_PAST_DEADLINE), ttl) && !execution.execution_id.is_empty() {
+            if state.store(&call_id, &Reply::timed_out(PARKED_PAST_DEADLINE), ttl) && !execution.execution_id.is_empty()
+            {
                 expired.push(Expired { call_id, execution });
             }
         }

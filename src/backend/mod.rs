@@ -9,7 +9,9 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Settings;
 use crate::error::Result;
 use crate::keys::FunctionKey;
-use crate::protocol::{Call, CallContext, ExecutionRef, Expired, FunctionDef, FunctionInfo, ParkedCaller, Reply, Resume};
+use crate::protocol::{
+    Call, CallContext, ExecutionRef, Expired, FunctionDef, FunctionInfo, ParkedCaller, Reply, Resume,
+};
 
 pub mod memory;
 pub mod redis;

@@ -27,8 +27,8 @@ use crate::config::{Settings, Target};
 use crate::error::{EngineError, Result};
 use crate::keys::{FunctionKey, Keys, GROUP};
 use crate::protocol::{
-    now_ms, Call, CallContext, ExecutionRef, Expired, FunctionDef, FunctionInfo, ParkedCaller, Reply,
-    Resume, CALLER_RUNNER_PREFIX, PARKED_KEPT_AFTER_DEADLINE_MS, PARKED_PAST_DEADLINE,
+    now_ms, Call, CallContext, ExecutionRef, Expired, FunctionDef, FunctionInfo, ParkedCaller, Reply, Resume,
+    CALLER_RUNNER_PREFIX, PARKED_KEPT_AFTER_DEADLINE_MS, PARKED_PAST_DEADLINE,
 };
 use crate::registry;
 

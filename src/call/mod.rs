@@ -23,19 +23,21 @@ use serde_json::Value;
 use crate::backend::Backend;
 use crate::error::{EngineError, Result};
 use crate::keys::FunctionKey;
+use crate::observe::metrics::Metrics;
 use crate::protocol::{Args, Caller, ExecutionRef};
 use crate::runs::Runs;
 
 pub use self::definitions::Definitions;
 pub use self::outgoing::{HereCall, Outgoing, Step};
 
-/// What a caller needs of the engine: the backend, the runs of this process, and the
-/// definitions it validated against.
+/// What a caller needs of the engine: the backend, the runs of this process, the
+/// definitions it validated against, and where its calls are counted (None: metrics off).
 #[derive(Clone)]
 pub struct Calling {
     pub backend: Arc<dyn Backend>,
     pub runs: Arc<Runs>,
     pub definitions: Arc<Definitions>,
+    pub metrics: Option<&'static Metrics>,
 }
 
 /// When a caller runs a call itself rather than wait for another process to.

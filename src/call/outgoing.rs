@@ -15,7 +15,10 @@ use super::slots::WaitingOnOthers;
 use super::{Calling, Request};
 use crate::backend::{GaveUp, TakeBack, Waiting};
 use crate::error::{EngineError, Result};
-use crate::protocol::{now_ms, CallContext, ExecutionRef, FunctionDef, IncomingCall, ParkedCaller, Reply, PROTOCOL_VERSION};
+use crate::observe::metrics::CallMeter;
+use crate::protocol::{
+    now_ms, CallContext, ExecutionRef, FunctionDef, IncomingCall, ParkedCaller, Reply, PROTOCOL_VERSION,
+};
 use crate::runs::{Ended, Holder};
 
 /// How long a queued call waits for an execution to start it before it is taken back,
@@ -52,6 +55,7 @@ pub struct Outgoing {
     context: Option<CallContext>,
     /// The function's execution that answered, when the answer named one.
     answered_by: Option<ExecutionRef>,
+    meter: CallMeter,
 }
 
 enum State {
@@ -67,12 +71,18 @@ enum State {
 impl Outgoing {
     /// No I/O: the call is sent by the first `next()`.
     pub fn new(calling: Calling, request: Request) -> Self {
-        Self { calling, request, state: State::New, context: None, answered_by: None }
+        let meter = CallMeter::start(calling.metrics, &request.key);
+        Self { calling, request, state: State::New, context: None, answered_by: None, meter }
     }
 
     /// Sends the call (the first time) and waits: resolves with the answer, with the call
     /// for this process to run, or with word that the function's execution parked.
     pub async fn next(&mut self) -> Result<Step> {
+        let step = self.advance().await;
+        self.seen(step)
+    }
+
+    async fn advance(&mut self) -> Result<Step> {
         match std::mem::replace(&mut self.state, State::Done) {
             State::New => {
                 let sending = send::send(&self.calling, &self.request).await?;
@@ -102,12 +112,26 @@ impl Outgoing {
     /// The run `next()` handed out has ended, failed with `error` if it did. Resolves with
     /// the answer, or with the call to run again (the function allows more attempts).
     pub async fn ran(&mut self, error: Option<String>) -> Result<Step> {
+        let step = self.run_ended(error).await;
+        self.seen(step)
+    }
+
+    /// Counts the call's end, when `step` is one (its answer, or its error).
+    fn seen(&mut self, step: Result<Step>) -> Result<Step> {
+        self.meter.saw(step.as_ref().map(|step| matches!(step, Step::Value(_))));
+        step
+    }
+
+    async fn run_ended(&mut self, error: Option<String>) -> Result<Step> {
         let State::RunningHere(running) = std::mem::replace(&mut self.state, State::Done) else {
-            return self.next().await;
+            return self.advance().await;
         };
         let (pending, run) = *running;
         match self.calling.runs.ended(&run.context, error).await? {
-            Ended::Again(again) => Ok(self.give_run(pending, *again)),
+            Ended::Again(again) => {
+                self.meter.retried();
+                Ok(self.give_run(pending, *again))
+            }
             Ended::Over { .. } => self.wait(pending, None).await,
         }
     }
@@ -120,10 +144,12 @@ impl Outgoing {
         };
         let (mut pending, run) = *running;
         if !self.calling.runs.parked(&run.context, execution.as_ref()).await? {
-            return self.wait(pending, None).await; // answered meanwhile
+            let answered = self.wait(pending, None).await; // answered meanwhile
+            return self.seen(answered);
         }
         pending.parked = None;
-        let execution = execution.unwrap_or_else(|| ExecutionRef { execution_id: String::new(), workflow_id: String::new() });
+        let execution =
+            execution.unwrap_or_else(|| ExecutionRef { execution_id: String::new(), workflow_id: String::new() });
         self.state = State::Parked(Box::new(pending));
         Ok(Step::Parked(execution))
     }
@@ -140,7 +166,10 @@ impl Outgoing {
         };
         let context = self.context_of(&pending);
         match self.calling.runs.park_caller(&context, &caller).await? {
-            None => Ok(true),
+            None => {
+                self.meter.parked();
+                Ok(true)
+            }
             Some(reply) => {
                 self.state = State::Parked(pending);
                 self.answered_by = reply.execution.clone();
@@ -165,11 +194,12 @@ impl Outgoing {
                     let refusal = messages::cannot_wait(&pending.def, reason, policy.remote_limit);
                     // Nobody waits for the call now: its timeout stands as the answer.
                     let _ = self.settle(*pending, None).await;
-                    return Err(EngineError::CallerCannotWait(refusal));
+                    return self.seen(Err(EngineError::CallerCannotWait(refusal)));
                 }
             },
         };
-        self.wait(*pending, counted).await
+        let answered = self.wait(*pending, counted).await;
+        self.seen(answered)
     }
 
     /// The call as the caller's node records it (to read its answer after parking).
@@ -235,8 +265,11 @@ impl Outgoing {
             pending.def = self.calling.definitions.remember(&self.request.key, def).def.clone();
             let context = self.context_of(&pending);
             let caller = pending.call.caller.clone();
-            let admitted =
-                self.calling.runs.admit_items(&pending.def, &context, caller.as_ref(), pending.call.items.clone()).await?;
+            let admitted = self
+                .calling
+                .runs
+                .admit_items(&pending.def, &context, caller.as_ref(), pending.call.items.clone())
+                .await?;
             let Some(items) = admitted else { return self.wait(pending, None).await };
             pending.call.items = items;
         }

@@ -2,6 +2,7 @@
 
 pub(crate) mod client;
 pub(crate) mod errors;
+pub(crate) mod metrics;
 pub(crate) mod observe;
 pub(crate) mod observe_types;
 pub(crate) mod outgoing;

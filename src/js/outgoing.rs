@@ -77,11 +77,16 @@ impl OutgoingCall {
     /// execution's worker slot: rejected at once (CALLER_CANNOT_WAIT) when this process may
     /// not let one more slot wait. `reason`: why the caller cannot park, for that message.
     #[napi]
-    pub fn wait_in_place<'env>(&self, env: &'env Env, reason: String) -> napi::Result<PromiseRaw<'env, CallStep>, Code> {
+    pub fn wait_in_place<'env>(
+        &self,
+        env: &'env Env,
+        reason: String,
+    ) -> napi::Result<PromiseRaw<'env, CallStep>, Code> {
         let outgoing = self.outgoing.clone();
-        promises::promise(env, async move {
-            outgoing.lock().await.wait_in_place(&reason).await.map(CallStep::from).js()
-        })
+        promises::promise(
+            env,
+            async move { outgoing.lock().await.wait_in_place(&reason).await.map(CallStep::from).js() },
+        )
     }
 
     /// The run handed out by `next()` has ended (`error`: why it failed). Resolves with the

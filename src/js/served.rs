@@ -45,7 +45,10 @@ impl ServedFunction {
     #[napi]
     pub fn next_parked<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Vec<ParkedWork>>, Code> {
         let served = self.served.clone();
-        promises::promise(env, async move { Ok(served.next_parked().await.into_iter().map(ParkedWork::from).collect()) })
+        promises::promise(
+            env,
+            async move { Ok(served.next_parked().await.into_iter().map(ParkedWork::from).collect()) },
+        )
     }
 
     /// These resumes are done: their callers were woken, or cannot be any more. One not

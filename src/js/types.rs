@@ -203,7 +203,8 @@ impl StoredAnswer {
     pub fn of(reply: protocol::Reply, function: &str) -> Self {
         let kind = reply.kind_name().to_string();
         let execution = reply.execution.clone().map(ExecutionRef::from);
-        let name = crate::keys::FunctionKey::parse(function).map(|key| key.name).unwrap_or_else(|| function.to_string());
+        let name =
+            crate::keys::FunctionKey::parse(function).map(|key| key.name).unwrap_or_else(|| function.to_string());
         match reply.into_result(&name) {
             Ok(value) => Self { kind, value: Some(value), code: None, message: None, execution },
             Err(error) => Self {

@@ -1,5 +1,6 @@
-//! `ObservedBackend`: the backend the engine uses, recording on the feed what each step of
-//! a call did. It wraps either backend and changes nothing about the steps themselves.
+//! `ObservedBackend`: the backend the engine uses, recording what each step of a call did:
+//! on the feed as events, and in the process's metrics as counts (`metrics.rs`). It wraps
+//! either backend and changes nothing about the steps themselves.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -9,12 +10,17 @@ use tokio_util::sync::CancellationToken;
 
 use super::event::{Event, EventKind};
 use super::feed::Feed;
+use super::metrics::{Metrics, RunOutcome};
 use super::status;
-use crate::backend::{Backend, Beat, DeadLetter, Delivered, Reading, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
-use crate::config::Settings;
+use crate::backend::{
+    Backend, Beat, DeadLetter, Delivered, GaveUp, Placement, Reader, Reading, Sent, Start, TakeBack, Waiting,
+};
+use crate::config::{Settings, Target};
 use crate::error::Result;
 use crate::keys::FunctionKey;
-use crate::protocol::{now_ms, Call, CallContext, ExecutionRef, FunctionDef, FunctionInfo, ParkedCaller, Reply, ReplyKind, Resume};
+use crate::protocol::{
+    now_ms, Call, CallContext, ExecutionRef, FunctionDef, FunctionInfo, ParkedCaller, Reply, ReplyKind, Resume,
+};
 
 /// Consumers are checked for lost heartbeats every this many beats (one command).
 const LOST_CHECK_EVERY: u32 = 3;
@@ -22,18 +28,19 @@ const LOST_CHECK_EVERY: u32 = 3;
 pub struct ObservedBackend {
     inner: Arc<dyn Backend>,
     feed: Arc<Feed>,
+    metrics: Option<&'static Metrics>,
     /// Per function: the stopped consumers this process has seen (reported by it or another),
     /// and beats since the last check.
     consumers: Mutex<HashMap<FunctionKey, (HashSet<String>, u32)>>,
 }
 
 impl ObservedBackend {
-    /// `inner` itself when the feed is off: no cost at all then.
-    pub fn wrap(inner: Arc<dyn Backend>, feed: Arc<Feed>) -> Arc<dyn Backend> {
-        if !feed.is_on() {
+    /// `inner` itself when the feed and metrics are both off: no cost at all then.
+    pub fn wrap(inner: Arc<dyn Backend>, feed: Arc<Feed>, metrics: Option<&'static Metrics>) -> Arc<dyn Backend> {
+        if !feed.is_on() && metrics.is_none() {
             return inner;
         }
-        Arc::new(Self { inner, feed, consumers: Mutex::default() })
+        Arc::new(Self { inner, feed, metrics, consumers: Mutex::default() })
     }
 
     fn consumers(&self) -> MutexGuard<'_, HashMap<FunctionKey, (HashSet<String>, u32)>> {
@@ -41,6 +48,9 @@ impl ObservedBackend {
     }
 
     fn answered(&self, context: &CallContext, reply: &Reply) {
+        if let (Some(metrics), Some(outcome)) = (self.metrics, RunOutcome::of(reply)) {
+            metrics.ran(&context.function, outcome);
+        }
         let event = match &reply.error {
             None => Event::new(EventKind::Returned, &context.function),
             Some(error) if error.kind == ReplyKind::Timeout => {
@@ -86,7 +96,7 @@ impl ObservedBackend {
 
     /// Memory keeps no dead letters: a call "dead-lettered" there only failed.
     fn keeps_dead_letters(&self) -> bool {
-        matches!(self.feed.as_ref(), Feed::Redis { .. })
+        matches!(self.settings().target, Target::Redis { .. })
     }
 }
 
@@ -99,6 +109,9 @@ impl Backend for ObservedBackend {
     async fn register(&self, def: &FunctionDef, consumer: &str) -> Result<()> {
         self.inner.register(def, consumer).await?;
         let key = format!("{}/{}", def.scope, def.name);
+        if let Some(metrics) = self.metrics {
+            metrics.serving(&key);
+        }
         self.feed.emit(Event::new(EventKind::Served, key).who(consumer));
         Ok(())
     }
@@ -168,6 +181,9 @@ impl Backend for ObservedBackend {
     async fn start(&self, context: &CallContext, runner: &str, execution: Option<&ExecutionRef>) -> Result<Start> {
         let started = self.inner.start(context, runner, execution).await?;
         if started == Start::Run {
+            if let Some(metrics) = self.metrics {
+                metrics.serving(&context.function);
+            }
             let event = Event::new(EventKind::Started, &context.function).call(&context.call_id);
             self.feed.emit(event.who(runner).attempt(context.attempt));
         }
@@ -211,6 +227,9 @@ impl Backend for ObservedBackend {
 
     async fn beat(&self, key: &FunctionKey, consumer: &str) -> Result<Beat> {
         let beat = self.inner.beat(key, consumer).await?;
+        if let Some(metrics) = self.metrics.filter(|_| !beat.reclaimed.is_empty()) {
+            metrics.reclaimed(&key.as_string(), beat.reclaimed.len());
+        }
         for entry in &beat.reclaimed {
             let mut event =
                 Event::new(EventKind::Reclaimed, key.as_string()).who(consumer).attempt(Some(entry.attempt));
@@ -262,7 +281,11 @@ impl Backend for ObservedBackend {
     }
 
     async fn retry(&self, key: &FunctionKey, consumer: &str, context: &CallContext, attempt: u32) -> Result<()> {
-        self.inner.retry(key, consumer, context, attempt).await
+        self.inner.retry(key, consumer, context, attempt).await?;
+        if let Some(metrics) = self.metrics {
+            metrics.ran(&context.function, RunOutcome::Retried);
+        }
+        Ok(())
     }
 
     async fn release(&self, key: &FunctionKey, consumer: &str, calls: Vec<Delivered>) -> Result<()> {
@@ -273,6 +296,9 @@ impl Backend for ObservedBackend {
         self.inner.dead_letter(key, letter).await?;
         if !self.keeps_dead_letters() {
             return Ok(());
+        }
+        if let Some(metrics) = self.metrics {
+            metrics.dead_lettered(&key.as_string());
         }
         let mut event =
             Event::new(EventKind::DeadLettered, key.as_string()).attempt(Some(letter.attempt)).message(letter.reason);
@@ -285,6 +311,9 @@ impl Backend for ObservedBackend {
 
     async fn reader(&self, key: &FunctionKey, consumer: &str) -> Result<Box<dyn Reader>> {
         let inner = self.inner.reader(key, consumer).await?;
+        if !self.feed.is_on() {
+            return Ok(inner); // reading is counted by no metric
+        }
         Ok(Box::new(ObservedReader {
             inner,
             feed: self.feed.clone(),

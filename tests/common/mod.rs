@@ -1,6 +1,7 @@
 #![allow(dead_code)] // each test binary uses its own part of these helpers
 //! A redis-server of a test's own (TLS, passwords, ACL users), on a free port, stopped
-//! when dropped. The shared Redis at REDIS_URL is never reconfigured.
+//! when dropped. The shared Redis at REDIS_URL is never reconfigured. redis-server and
+//! openssl are the system's, or fetched into the cache folder the first time (`tool`).
 
 pub mod serving;
 
@@ -11,6 +12,7 @@ use n8n_nodes_functions::Request;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// A call to the global function `name`, with one argument set.
@@ -25,6 +27,32 @@ pub struct PrivateRedis {
     child: Child,
 }
 
+/// The program `name` (redis-server, openssl) as test-tools/which.js finds it: the system's
+/// copy, or Debian's package fetched into the cache folder the first time (with progress on
+/// stderr). The same lookup as the JavaScript tests', so `cargo test` alone needs Node too.
+fn tool(name: &str) -> PathBuf {
+    static FOUND: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
+    let mut found = FOUND.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, path)) = found.iter().find(|(known, _)| known == name) {
+        return path.clone();
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-tools").join("which.js");
+    let output =
+        Command::new("node").arg(&script).arg(name).stderr(Stdio::inherit()).output().unwrap_or_else(|error| {
+            panic!(
+                "these tests find {name} with Node ({}), which did not start: {error}; install Node 20+",
+                script.display()
+            )
+        });
+    assert!(
+        output.status.success(),
+        "{name} is needed by this test and could not be found or fetched: test-tools/which.js says why above"
+    );
+    let path = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    found.push((name.to_string(), path.clone()));
+    path
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -32,10 +60,15 @@ fn free_port() -> u16 {
 impl PrivateRedis {
     /// Starts `redis-server` with `args` added; `tls` serves TLS only, with a fresh CA.
     pub fn start(args: &[&str], tls: bool) -> Self {
+        // Found (or fetched) first: a test that cannot have them leaves no folder behind.
+        let program = tool("redis-server");
+        if tls {
+            tool("openssl");
+        }
         let port = free_port();
         let dir = std::env::temp_dir().join(format!("fn-redis-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut command = Command::new("redis-server");
+        let mut command = Command::new(program);
         command.arg("--bind").arg("127.0.0.1").arg("--save").arg("").arg("--dir").arg(&dir);
         if tls {
             make_certificates(&dir);
@@ -76,12 +109,13 @@ impl Drop for PrivateRedis {
 }
 
 fn spawn(args: &[String], port: u16) -> Child {
-    let child = Command::new("redis-server")
+    let program = tool("redis-server");
+    let child = Command::new(&program)
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("redis-server must be installed (Debian package redis-server)");
+        .unwrap_or_else(|error| panic!("{} did not start: {error}", program.display()));
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(started.elapsed() < Duration::from_secs(10), "redis-server did not listen on {port} within 10 s");
@@ -92,10 +126,14 @@ fn spawn(args: &[String], port: u16) -> Child {
 
 /// A CA and a server certificate for 127.0.0.1/localhost, made with the openssl CLI.
 fn make_certificates(dir: &Path) {
+    let program = tool("openssl");
     let openssl = |args: &[&str]| {
         let status =
-            Command::new("openssl").args(args).current_dir(dir).stdout(Stdio::null()).stderr(Stdio::null()).status();
-        assert!(status.expect("openssl must be installed").success(), "openssl {args:?} failed");
+            Command::new(&program).args(args).current_dir(dir).stdout(Stdio::null()).stderr(Stdio::null()).status();
+        assert!(
+            status.unwrap_or_else(|error| panic!("{} did not start: {error}", program.display())).success(),
+            "openssl {args:?} failed"
+        );
     };
     openssl(&[
         "req",

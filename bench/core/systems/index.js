@@ -7,6 +7,7 @@ const FILES = {
 	addon: './addon',
 	'addon-respond-only': './addon-respond-only',
 	'addon-feed-off': './addon-feed-off',
+	'addon-metrics': './addon-metrics',
 	'node-redis': './node-redis-rpc',
 	bullmq: './bullmq',
 };
@@ -16,8 +17,8 @@ function loadSystem(id) {
 	return require(FILES[id]);
 }
 
-/** Measured only against the addon itself, by bench/core/feed.js. */
-const VARIANTS_APART = ['addon-feed-off'];
+/** Measured only against the addon itself, by bench/core/feed.js and metrics.js. */
+const VARIANTS_APART = ['addon-feed-off', 'addon-metrics'];
 
 /** The systems named in BENCH_SYSTEMS (comma-separated ids), or all of them but VARIANTS_APART. */
 function selectedSystems() {

@@ -179,16 +179,18 @@ fn deliver(waiters: &Waiters, call_id: &str, reply: Reply) {
 /// tried again for a few seconds, after which the caller's deadline still finds the stored
 /// reply.
 async fn recheck(waiters: &Waiters, shared: &Shared) {
-    let mut waiting: Vec<(String, String, String)> = lock(waiters)
-        .iter()
-        .map(|(id, w)| (id.clone(), w.reply_key.clone(), w.parked_key.clone()))
-        .collect();
+    let mut waiting: Vec<(String, String, String)> =
+        lock(waiters).iter().map(|(id, w)| (id.clone(), w.reply_key.clone(), w.parked_key.clone())).collect();
     let mut delay = Duration::from_millis(50);
     for _ in 0..RECHECK_ROUNDS {
         let mut failed = Vec::new();
         for chunk in waiting.chunks(200) {
             let lookups = chunk.iter().map(|(_, reply_key, parked_key)| async move {
-                redis::cmd("MGET").arg(reply_key).arg(parked_key).query_async::<(Option<String>, Option<String>)>(&mut shared.clone()).await
+                redis::cmd("MGET")
+                    .arg(reply_key)
+                    .arg(parked_key)
+                    .query_async::<(Option<String>, Option<String>)>(&mut shared.clone())
+                    .await
             });
             for (waiter, found) in chunk.iter().zip(futures_util::future::join_all(lookups).await) {
                 match found {

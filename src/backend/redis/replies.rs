@@ -104,7 +104,8 @@ pub fn beat(reply: Value) -> Result<Beaten> {
     type Claimed = Vec<(String, Value, u32)>;
     let (calls, resumes, expired): (Claimed, Claimed, Vec<String>) =
         FromRedisValue::from_redis_value(reply.clone()).map_err(|_| unexpected("beat.lua", &reply))?;
-    let fields = |fields: Value| -> HashMap<String, Value> { FromRedisValue::from_redis_value(fields).unwrap_or_default() };
+    let fields =
+        |fields: Value| -> HashMap<String, Value> { FromRedisValue::from_redis_value(fields).unwrap_or_default() };
     Ok(Beaten {
         calls: calls.into_iter().map(|(id, map, attempt)| delivered(id, fields(map).get("call"), attempt)).collect(),
         resumes: resumes.into_iter().filter_map(|(id, map, _)| resume(id, &fields(map))).collect(),
