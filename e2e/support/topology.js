@@ -96,7 +96,7 @@ async function startN8nTopology({ mode = 'queue', workers = 1, workerConcurrency
 				Array.from({ length: mode === 'queue' ? workers : 0 }, (_, i) => {
 					const [healthPort, brokerPort] = workerPorts.slice(2 * i, 2 * i + 2);
 					const name = `worker-${i + 1}`;
-					const worker = startN8n({ name, args: ['worker', ...concurrencyArgs], env: workerEnv(run, { name, healthPort, brokerPort }), logDir: run.logDir });
+					const worker = startN8n({ name, args: ['worker', ...concurrencyArgs], env: workerEnv(run, { name, healthPort, brokerPort, mainPort: port }), logDir: run.logDir });
 					worker.healthUrl = `http://127.0.0.1:${healthPort}`; // its health check, and /metrics with N8N_METRICS=true
 					topology.workers.push(worker);
 					return timer.time(`${name} ready`, () => waitReady(worker, `http://127.0.0.1:${healthPort}/healthz/readiness`, WORKER_READY_MS));

@@ -5,7 +5,7 @@
 // execution was still parked, it stops that execution, as n8n's Stop button would.
 import type { ParkedWork } from '../shared/addon-types';
 import { errorMessage } from '../shared/functions-error';
-import { stopExecution } from '../shared/n8n-services';
+import { ownWaitingWebhooks, stopExecution } from '../shared/n8n-services';
 
 /** What the loop needs from a served function (Served in shared/client.ts). */
 export interface ParkedSource {
@@ -110,8 +110,34 @@ export class ParkedWorkLoop {
 	}
 }
 
-/** One POST to a caller's resume URL: n8n's answer says whether to try again. */
-async function wakeUp(url: string, callId: string): Promise<Woken> {
+/**
+ * The caller's resume URL at this process's own listener: the trigger runs in n8n's main
+ * process, which answers resume requests itself, so the request needs no public address
+ * (which the caller's worker built the URL from, and which may not be reachable from here).
+ */
+function atOwnListener(url: string): string {
+	const own = ownWaitingWebhooks();
+	if (!own) return url;
+	const marker = `/${own.endpoint}/`;
+	const parsed = new URL(url);
+	const at = parsed.pathname.indexOf(marker);
+	if (at < 0) return url;
+	return `${own.base}${own.endpoint}/${parsed.pathname.slice(at + marker.length)}${parsed.search}`;
+}
+
+/** One POST to a caller's resume URL (at this process's own listener first): n8n's answer says whether to try again. */
+async function wakeUp(resumeUrl: string, callId: string): Promise<Woken> {
+	const own = atOwnListener(resumeUrl);
+	const woken = await post(own, callId);
+	// Not reached at its own listener (TLS with a certificate for another name, say): the URL as made.
+	return woken === 'unreachable' && own !== resumeUrl ? toWoken(await post(resumeUrl, callId)) : toWoken(woken);
+}
+
+function toWoken(woken: Woken | 'unreachable'): Woken {
+	return woken === 'unreachable' ? 'again' : woken;
+}
+
+async function post(url: string, callId: string): Promise<Woken | 'unreachable'> {
 	try {
 		const response = await fetch(url, {
 			method: 'POST',
@@ -127,6 +153,6 @@ async function wakeUp(url: string, callId: string): Promise<Woken> {
 		if (response.status === 404 || response.status === 409 || response.status === 401) return 'gone';
 		return 'again';
 	} catch {
-		return 'again'; // n8n unreachable for now (restarting)
+		return 'unreachable'; // n8n not answering there (restarting, or not at that address)
 	}
 }

@@ -131,3 +131,26 @@ export function onExecutionEnded(listener: (event: EndedExecution) => void): boo
 	events.on('workflow-post-execute', listener);
 	return true;
 }
+
+interface ListenConfig {
+	path?: unknown;
+	port?: unknown;
+	listen_address?: unknown;
+	protocol?: unknown;
+	endpoints?: { webhookWaiting?: unknown };
+}
+
+/**
+ * Where this n8n process itself answers waiting executions' resume requests (its own
+ * listener, on loopback), as `{ base, endpoint }`: a resume URL's part after
+ * `/<endpoint>/` is the same whichever address it was made for.
+ */
+export function ownWaitingWebhooks(): { base: string; endpoint: string } | undefined {
+	const config = n8nService<ListenConfig>('@n8n/config', 'GlobalConfig');
+	if (!config || typeof config.port !== 'number' || typeof config.endpoints?.webhookWaiting !== 'string') return undefined;
+	const protocol = config.protocol === 'https' ? 'https' : 'http';
+	const listen = typeof config.listen_address === 'string' ? config.listen_address : '::';
+	const host = listen === '::' || listen === '0.0.0.0' ? '127.0.0.1' : listen.includes(':') ? `[${listen}]` : listen;
+	const path = typeof config.path === 'string' ? config.path.replace(/\/?$/, '/') : '/';
+	return { base: `${protocol}://${host}:${config.port}${path}`, endpoint: config.endpoints.webhookWaiting };
+}
