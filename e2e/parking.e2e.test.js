@@ -92,9 +92,10 @@ describe('queue mode, one worker at --concurrency=2: calls whose functions wait'
 					{ file: FILES.approve, name: 'approve' },
 					{ file: FILES.later, name: 'later' },
 				],
-				[FILES.callAdd, FILES.callers],
+				[FILES.callAdd],
 			),
 		);
+		for (const id of Object.values(CALLERS)) await n8n.activate(id);
 	}, 360_000);
 
 	afterAll(() => n8n?.stop(), 90_000);
@@ -128,4 +129,80 @@ describe('queue mode, one worker at --concurrency=2: calls whose functions wait'
 		const functions = await finished(n8n, approve, before.functions, 4);
 		expect(functions.map((execution) => execution.status)).toEqual(['success', 'success', 'success', 'success']);
 	}, 240_000);
+
+	test('five items, each calling a function that waits: five decisions in input order, each paired with its item', async () => {
+		const approve = idOf(FILES.approve);
+		const before = { functions: await executionIds(n8n, approve), callers: await executionIds(n8n, CALLERS.items) };
+		const items = [5, 4, 3, 2, 1].map((amount) => ({ amount }));
+		const response = await n8n.webhook('approve/items', { method: 'POST', body: { items } });
+		expect(response.status).toBe(200);
+		const parked = await executionsSince(n8n, approve, before.functions, 5, { status: ['waiting'] });
+		const approvals = await approvalUrls(n8n, parked);
+		// Approved in another order than the items': the output keeps the items' order.
+		for (const { url, amount } of approvals.sort((a, b) => a.amount - b.amount)) await decide(url, amount > 2);
+		const [caller] = await finished(n8n, CALLERS.items, before.callers, 1);
+		expect(caller.status).toBe('success');
+		const output = nodeOutput(caller, 'Call approve');
+		expect(output.map((item) => item.json)).toEqual(
+			[5, 4, 3, 2, 1].map((amount) => ({ amount, decision: { approved: amount > 2, amount } })),
+		);
+		expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+	}, 240_000);
+
+	test('a caller whose webhook answers with the value waits in place for it; one more such caller than a slot can spare is refused at once, saying why', async () => {
+		const approve = idOf(FILES.approve);
+		const before = { functions: await executionIds(n8n, approve) };
+		const first = n8n.webhook('approve/sync', { query: { amount: 7 }, timeoutMs: 120_000 });
+		await executionsSince(n8n, approve, before.functions, 1, { status: ['waiting'] });
+		// This worker has 2 slots: one may wait on others, the first caller holds it.
+		const second = await timedWebhook(n8n, 'approve/sync', { query: { amount: 8 } });
+		expect(second.status).toBe(200);
+		expect(second.seconds).toBeLessThan(30);
+		const refusal = (Array.isArray(second.body) ? second.body[0] : second.body).error;
+		expect(refusal).toMatch(/is waiting \(its execution parked at a Wait, an approval or a form\), and this caller cannot park meanwhile/);
+		expect(refusal).toMatch(/answers the request to "Webhook" with its result/);
+		// The other slot stays free for other work.
+		const quick = await timedWebhook(n8n, 'add', { query: { a: 1, b: 1 } });
+		expect([quick.status, quick.body]).toEqual([200, { sum: 2 }]);
+		const parked = await executionsSince(n8n, approve, before.functions, 1, { status: ['waiting'] });
+		const approvals = await approvalUrls(n8n, parked);
+		const seven = approvals.find((approval) => approval.amount === 7);
+		await decide(seven.url, true);
+		const answer = await first;
+		expect([answer.status, answer.body]).toEqual([200, { approved: true, amount: 7 }]);
+		// The refused caller's function execution is stopped, not left waiting.
+		await waitUntil(
+			'no execution of approve left waiting',
+			async () => (await n8n.executions(approve)).filter((e) => !before.functions.has(e.id)).every((e) => FINISHED.has(e.status)),
+			{ timeoutMs: 30_000, intervalMs: 500 },
+		);
+	}, 240_000);
+
+	test('a parked call whose deadline passes: its caller fails with the timeout, and the waiting function execution is stopped', async () => {
+		const approve = idOf(FILES.approve);
+		const before = { functions: await executionIds(n8n, approve), callers: await executionIds(n8n, CALLERS.async) };
+		await n8n.webhook('approve/async', { query: { amount: 9, timeout: 6 } });
+		await executionsSince(n8n, CALLERS.async, before.callers, 1, { status: ['waiting'] });
+		const [caller] = await finished(n8n, CALLERS.async, before.callers, 1, 60_000);
+		expect(caller.status).toBe('error');
+		expect(caller.data.resultData.error.message).toMatch(
+			/^The global function 'approve' did not answer within 6 s: its execution was still waiting \(parked at a Wait, an approval or a form\)/,
+		);
+		const functions = await finished(n8n, approve, before.functions, 1, 60_000);
+		expect(functions.map((execution) => execution.status)).toContain('canceled');
+	}, 240_000);
+
+	test('a function that waits 70 s: its callers park for it, a quick call is answered meanwhile, and each gets its value after the wait', async () => {
+		const later = idOf(FILES.later);
+		const before = { functions: await executionIds(n8n, later), callers: await executionIds(n8n, CALLERS.later) };
+		await Promise.all([1, 2, 3].map((x) => n8n.webhook('later', { query: { x } })));
+		await executionsSince(n8n, CALLERS.later, before.callers, 3, { status: ['waiting'], timeoutMs: 60_000 });
+		const quick = await timedWebhook(n8n, 'add', { query: { a: 20, b: 22 } });
+		expect([quick.status, quick.body]).toEqual([200, { sum: 42 }]);
+		expect(quick.seconds).toBeLessThan(15);
+		const callers = await finished(n8n, CALLERS.later, before.callers, 3, 180_000);
+		const values = callers.map((execution) => nodeOutput(execution, 'Call later')[0].json);
+		expect(values.sort((a, b) => a.x - b.x)).toEqual([1, 2, 3].map((x) => ({ x, waited: true })));
+		expect(callers.map((execution) => execution.status)).toEqual(['success', 'success', 'success']);
+	}, 300_000);
 });

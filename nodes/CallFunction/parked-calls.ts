@@ -13,6 +13,7 @@ import type {
 	IDataObject,
 	IExecuteData,
 	IExecuteFunctions,
+	INode,
 	INodeExecutionData,
 	ITaskMetadata,
 	IWebhookFunctions,
@@ -22,10 +23,11 @@ import type {
 import type { CallOutcome, Parking } from '../caller/make-call';
 import type { CallContext } from '../shared/addon-types';
 import { getFunctions } from '../shared/client';
+import { GLOBAL_SCOPE } from '../shared/scope';
 import { helpFor } from '../shared/error-help';
 import { FunctionsError, errorMessage, toFunctionsError } from '../shared/functions-error';
 import { type Answered, type CallMode, outputOf } from './call-outcomes';
-import { type CallOptions, placementOf } from './call-options';
+import { type CallOptions, placementOf, timeoutMsOf } from './call-options';
 
 /** Where the node's run keeps its parked calls (its stack entry's metadata). */
 const PARKED_CALLS = 'parkedCalls';
@@ -129,6 +131,24 @@ function restored(outcome: KeptOutcome): Answered {
 	throw new Error('A parked call has no answer yet');
 }
 
+/** What a parked call's caller fails with when the call's deadline passed. */
+function timedOut(node: INode, call: CallContext, timeoutMs: number): NodeOperationError {
+	const [scope, ...name] = call.function.split('/');
+	const what = scope === GLOBAL_SCOPE ? `global function '${name.join('/')}'` : `function '${name.join('/')}'`;
+	return new NodeOperationError(
+		node,
+		`The ${what} did not answer within ${Math.round(timeoutMs / 100) / 10} s: its execution was still waiting (parked at a Wait, an approval or a form) when the timeout passed.`,
+		{ description: helpFor('CALL_TIMEOUT') },
+	);
+}
+
+/** An error as a parked node's stack entry keeps it, for n8n to rethrow when resuming it. */
+function asResumeError(error: NodeOperationError | Error): IDataObject {
+	const description = (error as { description?: unknown }).description;
+	const kept = { ...error, name: error.name, message: error.message, ...(typeof description === 'string' && { description }) };
+	return JSON.parse(JSON.stringify(kept)) as IDataObject;
+}
+
 /**
  * Parks the node's execution until every parked call has its answer, or the latest
  * deadline passes (then n8n resumes it with the timeout). Returns what the node outputs
@@ -143,15 +163,8 @@ export async function parkNode(
 	const parked = outcomes.filter((outcome): outcome is Extract<CallOutcome, { parked: CallContext }> => 'parked' in outcome);
 	const deadline = Math.max(...parked.map((outcome) => outcome.parked.deadline));
 	const record: ParkedCalls = { v: 1, mode, outcomes: outcomes.map(kept) };
-	const timeout = new NodeOperationError(
-		context.getNode(),
-		`The function did not answer within ${Math.round(timeoutMs / 100) / 10} s: its execution was still waiting (parked at a Wait, an approval or a form) when the timeout passed.`,
-		{ description: helpFor('CALL_TIMEOUT') },
-	);
-	context.setMetadata({
-		[PARKED_CALLS]: record,
-		resumeError: { ...timeout, name: 'NodeOperationError', message: timeout.message, description: timeout.description },
-	} as unknown as ITaskMetadata);
+	const timeout = timedOut(context.getNode(), parked[0].parked, timeoutMs);
+	context.setMetadata({ [PARKED_CALLS]: record, resumeError: asResumeError(timeout) } as unknown as ITaskMetadata);
 	await context.putExecutionToWait(new Date(deadline));
 	return context.getInputData();
 }
@@ -172,6 +185,7 @@ export async function resumeParkedCalls(context: IWebhookFunctions): Promise<IWe
 	const metadata = entry.metadata as Record<string, unknown>;
 	const record = metadata[PARKED_CALLS] as ParkedCalls;
 	const functions = await getFunctions(context);
+	const options = context.getNodeParameter('options', {}) as CallOptions;
 	const outcomes: Answered[] = [];
 	for (const outcome of record.outcomes) {
 		if (!('parked' in outcome)) {
@@ -182,10 +196,10 @@ export async function resumeParkedCalls(context: IWebhookFunctions): Promise<IWe
 		if (!answer) return { webhookResponse: { resumed: false, waiting: outcome.parked.callId } };
 		const execution = answer.execution ?? (outcome.execution as Answered['execution']);
 		if (answer.kind === 'value') outcomes.push({ value: answer.value, execution });
+		else if (answer.kind === 'timeout') outcomes.push({ error: timedOut(context.getNode(), outcome.parked, timeoutMsOf(options)), execution });
 		else outcomes.push({ error: new FunctionsError(answer.code as FunctionsError['code'], answer.message ?? ''), execution });
 	}
 	const items = entry.data.main[0] ?? [];
-	const options = context.getNodeParameter('options', {}) as CallOptions;
 	const outputContext = {
 		getNode: () => context.getNode(),
 		continueOnFail: () => continuesOnFail(context),
@@ -198,8 +212,7 @@ export async function resumeParkedCalls(context: IWebhookFunctions): Promise<IWe
 		return { workflowData: [output], webhookResponse: { resumed: true } };
 	} catch (error) {
 		// The node fails as it would have without parking: n8n rethrows the stack entry's error.
-		const failure = error as NodeOperationError;
-		metadata.resumeError = { ...failure, name: failure.name, message: failure.message, description: failure.description };
+		metadata.resumeError = asResumeError(error as NodeOperationError);
 		return { workflowData: [items], webhookResponse: { resumed: true } };
 	}
 }

@@ -293,7 +293,12 @@ impl Backend for MemoryBackend {
             function.taken.remove(&call.id);
             state.waiters.remove(&call.id);
             let ttl = self.settings.reply_ttl;
+            // Nobody waits for a parked execution of it any more: stopped at the next beat.
+            let parked = state.parked.remove(&call.id);
             state.store(&call.id, &Reply::timed_out(message), ttl);
+            if let Some((key, execution, _)) = parked {
+                state.parked.insert(call.id.clone(), (key, execution, now_ms()));
+            }
         } else if queued.is_some() {
             state.running.remove(&call.id);
         }
@@ -435,10 +440,8 @@ impl Backend for MemoryBackend {
         let ttl = self.settings.reply_ttl;
         for (call_id, execution) in past {
             state.parked.remove(&call_id);
-            // A parked caller's own deadline ends its wait (n8n resumes it then).
-            state.callers.remove(&call_id);
-            if state.store(&call_id, &Reply::timed_out(PARKED_PAST_DEADLINE), ttl) && !execution.execution_id.is_empty()
-            {
+            state.store(&call_id, &Reply::timed_out(PARKED_PAST_DEADLINE), ttl);
+            if !execution.execution_id.is_empty() {
                 expired.push(Expired { call_id, execution });
             }
         }

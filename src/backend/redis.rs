@@ -295,6 +295,8 @@ impl RedisBackend {
                     .key(self.keys.reply(key, call_id))
                     .key(self.keys.parked(key, call_id))
                     .key(self.keys.parked_calls(key))
+                    .key(self.keys.caller(key, call_id))
+                    .key(self.keys.resumes(key))
                     .arg(call_id)
                     .arg(timeout)
                     .arg(self.settings.reply_ttl.as_millis() as u64),
@@ -578,11 +580,14 @@ impl Backend for RedisBackend {
                         .key(self.keys.calls(key))
                         .key(self.keys.running(key, &call.id))
                         .key(self.keys.runner(key, &call.id))
+                        .key(self.keys.parked_calls(key))
                         .arg(timeout)
                         .arg(self.settings.reply_ttl.as_millis() as u64)
                         .arg(GROUP)
                         .arg(entry_id)
-                        .arg(who.name()),
+                        .arg(who.name())
+                        .arg(&call.id)
+                        .arg(now_ms()),
                 )
                 .await
             })
