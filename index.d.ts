@@ -92,6 +92,12 @@ export declare class OutgoingCall {
    * error), when the answer named one; null before, and for answers from no execution.
    */
   get answeredBy(): ExecutionRef | null
+  /**
+   * The caller was stopped (n8n's Stop): the call stops waiting at once, and is answered
+   * with that (its function's late answer is refused; a parked execution of it is
+   * stopped). A pending `next()` or `waitInPlace()` rejects.
+   */
+  stop(): void
   /** The call as the caller's node records it, once sent (to read its answer after parking). */
   get context(): CallContext | null
   /**

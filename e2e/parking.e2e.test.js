@@ -8,7 +8,7 @@
 const path = require('node:path');
 const { startN8nTopology } = require('./support/topology');
 const { waitUntil } = require('./support/wait-until');
-const { workflowFile, idOf, executionIds, nodeOutput, timedWebhook } = require('./support/functions');
+const { workflowFile, idOf, executionIds, nodeOutput, timedWebhook, waitForLiveFunctions } = require('./support/functions');
 const { activateAll } = require('./scenarios/core');
 
 const repoRoot = path.join(__dirname, '..');
@@ -178,6 +178,20 @@ describe('queue mode, one worker at --concurrency=2: calls whose functions wait'
 		);
 	}, 240_000);
 
+	test("a caller stopped with n8n's Stop while it waits in place stops its call, and the function's waiting execution is stopped too", async () => {
+		const approve = idOf(FILES.approve);
+		const before = { functions: await executionIds(n8n, approve), callers: await executionIds(n8n, CALLERS.sync) };
+		const waiting = n8n.webhook('approve/sync', { query: { amount: 11 }, timeoutMs: 60_000 }).catch((error) => error);
+		const [caller] = await executionsSince(n8n, CALLERS.sync, before.callers, 1, { status: ['running'] });
+		await executionsSince(n8n, approve, before.functions, 1, { status: ['waiting'] });
+		await n8n.rest.request('POST', `/executions/${caller.id}/stop`);
+		await waiting;
+		const [stopped] = await finished(n8n, CALLERS.sync, before.callers, 1);
+		expect(stopped.status).toBe('canceled');
+		const functions = await finished(n8n, approve, before.functions, 1, 30_000);
+		expect(functions.map((execution) => execution.status)).toContain('canceled');
+	}, 120_000);
+
 	test('a parked call whose deadline passes: its caller fails with the timeout, and the waiting function execution is stopped', async () => {
 		const approve = idOf(FILES.approve);
 		const before = { functions: await executionIds(n8n, approve), callers: await executionIds(n8n, CALLERS.async) };
@@ -205,4 +219,51 @@ describe('queue mode, one worker at --concurrency=2: calls whose functions wait'
 		expect(values.sort((a, b) => a.x - b.x)).toEqual([1, 2, 3].map((x) => ({ x, waited: true })));
 		expect(callers.map((execution) => execution.status)).toEqual(['success', 'success', 'success']);
 	}, 300_000);
+});
+
+describe('queue mode, one worker at --concurrency=1: calls whose functions wait', () => {
+	let n8n;
+
+	beforeAll(async () => {
+		n8n = await startN8nTopology({
+			mode: 'queue',
+			workers: 1,
+			workerConcurrency: 1,
+			install: 'package',
+			workflowFiles: [FILES.add, FILES.callAdd, FILES.approve, FILES.callers],
+		});
+		await n8n.timer.time('activate', () =>
+			activateAll(n8n, [{ file: FILES.add, name: 'add' }, { file: FILES.approve, name: 'approve' }], [FILES.callAdd]),
+		);
+		for (const id of [CALLERS.async, CALLERS.items]) await n8n.activate(id);
+	}, 360_000);
+
+	afterAll(() => n8n?.stop(), 90_000);
+
+	test('three callers park in the one slot in turn; a quick call is answered meanwhile; main and worker restarted while they are parked, every call is answered afterwards', async () => {
+		const approve = idOf(FILES.approve);
+		const before = { functions: await executionIds(n8n, approve), callers: await executionIds(n8n, CALLERS.async) };
+		await Promise.all([21, 22, 23].map((amount) => n8n.webhook('approve/async', { query: { amount } })));
+		await executionsSince(n8n, CALLERS.async, before.callers, 3, { status: ['waiting'] });
+		const parked = await executionsSince(n8n, approve, before.functions, 3, { status: ['waiting'] });
+
+		const quick = await timedWebhook(n8n, 'add', { query: { a: 40, b: 2 } });
+		expect([quick.status, quick.body]).toEqual([200, { sum: 42 }]);
+		expect(quick.seconds).toBeLessThan(15);
+
+		await n8n.stopMain();
+		await n8n.restartWorkers();
+		await n8n.startMain();
+		await waitForLiveFunctions(n8n, [{ name: 'approve', workflowId: approve }]);
+
+		for (const { url, amount } of await approvalUrls(n8n, parked)) await decide(url, amount !== 22);
+		const callers = await finished(n8n, CALLERS.async, before.callers, 3, 120_000);
+		const decisions = callers.map((execution) => nodeOutput(execution, 'Call approve')[0].json);
+		expect(decisions.sort((a, b) => a.amount - b.amount)).toEqual([
+			{ approved: true, amount: 21 },
+			{ approved: false, amount: 22 },
+			{ approved: true, amount: 23 },
+		]);
+		expect(callers.map((execution) => execution.status)).toEqual(['success', 'success', 'success']);
+	}, 360_000);
 });

@@ -220,6 +220,33 @@ async fn a_caller_that_stops_waiting_has_the_parked_execution_stopped(kind: Kind
     served.close(Closing::Restarting).await.unwrap();
 }
 
+async fn a_caller_stopped_while_it_waits_answers_the_call_with_that(kind: Kind) {
+    let engine = engine(kind);
+    let served = Arc::new(engine.serve(def("approve")).await.unwrap());
+    let (mut outgoing, call) = parked_call(&engine, &served, Duration::from_secs(30)).await;
+    let stopper = outgoing.stopper();
+    let waiting = tokio::spawn(async move { outgoing.wait_in_place("").await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stopper.cancel();
+    let stopped = tokio::time::timeout(Duration::from_secs(5), waiting).await.expect("stops at once").unwrap();
+    assert_eq!(stopped.unwrap_err().code(), "FUNCTION_FAILED", "{kind:?}");
+    let answer = engine.stored_answer(&call.context).await.unwrap().expect("answered with the stop");
+    assert!(answer.error.unwrap().message.contains("caller's execution was stopped"), "{kind:?}");
+    let work = next_parked(&served).await;
+    assert!(matches!(work.as_slice(), [ParkedWork::Expired(_)]), "{kind:?}: its parked execution is stopped too: {work:?}");
+    served.close(Closing::Restarting).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_caller_stopped_while_it_waits_answers_the_call_with_that_on_redis() {
+    a_caller_stopped_while_it_waits_answers_the_call_with_that(Kind::Redis).await;
+}
+
+#[tokio::test]
+async fn a_caller_stopped_while_it_waits_answers_the_call_with_that_in_memory() {
+    a_caller_stopped_while_it_waits_answers_the_call_with_that(Kind::Memory).await;
+}
+
 #[tokio::test]
 async fn a_caller_that_stops_waiting_has_the_parked_execution_stopped_on_redis() {
     a_caller_that_stops_waiting_has_the_parked_execution_stopped(Kind::Redis).await;

@@ -51,6 +51,10 @@ export async function makeCall(
 	}
 	const policy = runHerePolicy(parent.executionId);
 	const outgoing = functions.begin(request, policy);
+	// n8n's Stop on the caller's execution: its call stops waiting, and is answered with that.
+	const stopped = context.getExecutionCancelSignal?.();
+	const stop = () => outgoing.stop();
+	stopped?.addEventListener('abort', stop, { once: true });
 	// The last run of the call in this process, else the execution the answer names.
 	let ranHere: RelatedExecution | undefined;
 	try {
@@ -73,6 +77,8 @@ export async function makeCall(
 		return { value: step.value, execution: ranHere ?? outgoing.answeredBy() };
 	} catch (error) {
 		return { error, execution: ranHere ?? outgoing.answeredBy() };
+	} finally {
+		stopped?.removeEventListener('abort', stop);
 	}
 }
 

@@ -14,7 +14,8 @@ import { itemsOfCall } from '../shared/items-of-call';
  * What running a call here needs of the caller's node context: Call Function's execute
  * context, or the supply-data context of a tool an AI agent calls (Function Tools).
  */
-export type CallerContext = Pick<IExecuteFunctions, 'executeWorkflow' | 'getExecutionId' | 'getWorkflow'>;
+export type CallerContext = Pick<IExecuteFunctions, 'executeWorkflow' | 'getExecutionId' | 'getWorkflow'> &
+	Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>;
 
 /** How a run here ended: over (failed with `error`, if it did), or paused in a Wait node. */
 export type RunHereOutcome = { ended: true; error?: string; executionId?: string } | { ended: false; executionId?: string };

@@ -90,6 +90,11 @@ export class Outgoing {
 		return await withFunctionsErrors(this.raw.waitInPlace(reason));
 	}
 
+	/** The caller was stopped: the call stops waiting, and is answered with that. */
+	stop(): void {
+		this.raw.stop();
+	}
+
 	/** The call as its caller records it, once sent. */
 	get context(): CallContext | undefined {
 		return this.raw.context ?? undefined;

@@ -273,7 +273,7 @@ impl Backend for MemoryBackend {
         key: &FunctionKey,
         call: &Call,
         _entry_id: &str,
-        message: &str,
+        outcome: &Reply,
         who: Waiting,
     ) -> Result<GaveUp> {
         let mut state = self.state();
@@ -295,7 +295,7 @@ impl Backend for MemoryBackend {
             let ttl = self.settings.reply_ttl;
             // Nobody waits for a parked execution of it any more: stopped at the next beat.
             let parked = state.parked.remove(&call.id);
-            state.store(&call.id, &Reply::timed_out(message), ttl);
+            state.store(&call.id, outcome, ttl);
             if let Some((key, execution, _)) = parked {
                 state.parked.insert(call.id.clone(), (key, execution, now_ms()));
             }

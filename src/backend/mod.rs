@@ -232,14 +232,15 @@ pub trait Backend: Send + Sync {
     /// Keeps the calls `runner` runs from looking abandoned; returns the entries it still holds.
     async fn keep(&self, key: &FunctionKey, runner: &str, entry_ids: &[String]) -> Result<Vec<String>>;
 
-    /// The caller's deadline passed: takes a last look for the answer and, as `who` says,
-    /// makes sure an unanswered call is never run late and stores the timeout as its answer.
+    /// The caller stops waiting (its deadline passed, or it was stopped): takes a last look
+    /// for the answer and, as `who` says, makes sure an unanswered call is never run late and
+    /// stores `outcome` (its timeout) as its answer.
     async fn give_up(
         &self,
         key: &FunctionKey,
         call: &Call,
         entry_id: &str,
-        message: &str,
+        outcome: &Reply,
         who: Waiting,
     ) -> Result<GaveUp>;
 

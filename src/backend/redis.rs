@@ -563,14 +563,13 @@ impl Backend for RedisBackend {
         key: &FunctionKey,
         call: &Call,
         entry_id: &str,
-        message: &str,
+        outcome: &Reply,
         who: Waiting,
     ) -> Result<GaveUp> {
         if let Some(inbox) = self.inbox.get() {
             inbox.forget(&call.id);
         }
-        let timeout =
-            serde_json::to_string(&Reply::timed_out(message)).map_err(|e| EngineError::Internal(e.to_string()))?;
+        let timeout = json_of(outcome)?;
         let timeout = &timeout;
         let gave_up = self
             .until(retry_window(call.deadline), || async {

@@ -9,6 +9,9 @@ use crate::keys::FunctionKey;
 use crate::protocol::{now_ms, workflow_label, FunctionDef, CALLER_RUNNER_PREFIX, DEFAULT_MAX_ATTEMPTS, GLOBAL_SCOPE};
 use crate::runs::describe_runner;
 
+/// The answer of a call whose caller was stopped (n8n's Stop) while it waited.
+pub const CALLER_STOPPED: &str = "its caller's execution was stopped while it waited for the answer";
+
 /// The definition messages describe when the caller knows none: what the key tells.
 pub fn placeholder(key: &FunctionKey) -> FunctionDef {
     FunctionDef {

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 use super::messages;
 use super::send::{self, Pending, Sending};
@@ -56,6 +57,8 @@ pub struct Outgoing {
     /// The function's execution that answered, when the answer named one.
     answered_by: Option<ExecutionRef>,
     meter: CallMeter,
+    /// Fired when the caller is stopped (n8n's Stop): the call stops waiting at once.
+    stopped: CancellationToken,
 }
 
 enum State {
@@ -72,7 +75,15 @@ impl Outgoing {
     /// No I/O: the call is sent by the first `next()`.
     pub fn new(calling: Calling, request: Request) -> Self {
         let meter = CallMeter::start(calling.metrics, &request.key);
-        Self { calling, request, state: State::New, context: None, answered_by: None, meter }
+        let stopped = CancellationToken::new();
+        Self { calling, request, state: State::New, context: None, answered_by: None, meter, stopped }
+    }
+
+    /// What stops the call's wait when fired (its caller was stopped): the call is then
+    /// answered with that, so its function's late answer is refused and a parked execution
+    /// of it is stopped. The token is shared, so it can be fired while a step awaits.
+    pub fn stopper(&self) -> CancellationToken {
+        self.stopped.clone()
     }
 
     /// Sends the call (the first time) and waits: resolves with the answer, with the call
@@ -224,6 +235,7 @@ impl Outgoing {
             tokio::select! {
                 reply = &mut pending.reply => return self.settle(pending, reply.ok()).await.map(Step::Value),
                 Ok(execution) = parked(&mut pending.parked) => return Ok(self.parked(pending, execution)),
+                _ = self.stopped.cancelled() => return self.stop(pending).await,
                 _ = tokio::time::sleep_until(at) => {}
             }
             // Calls of the function that started since this wait began: its executions move.
@@ -283,10 +295,24 @@ impl Outgoing {
         let reply = tokio::select! {
             reply = &mut pending.reply => reply.ok(),
             Ok(execution) = parked(&mut pending.parked) => return Ok(self.parked(pending, execution)),
+            _ = self.stopped.cancelled() => return self.stop(pending).await,
             _ = tokio::time::sleep_until(deadline) => None,
         };
         drop(counted);
         self.settle(pending, reply).await.map(Step::Value)
+    }
+
+    /// The caller was stopped: it stops waiting, and the call is answered with that.
+    async fn stop(&mut self, pending: Pending) -> Result<Step> {
+        let outcome = Reply::failed(messages::CALLER_STOPPED);
+        let key = &self.request.key;
+        match self.calling.backend.give_up(key, &pending.call, &pending.entry_id, &outcome, pending.who).await? {
+            GaveUp::Answered(reply) => self.conclude(reply).map(Step::Value),
+            GaveUp::TimedOut { .. } => Err(EngineError::FunctionFailed(format!(
+                "The call to function '{}' was stopped with its caller's execution.",
+                key.name
+            ))),
+        }
     }
 
     /// The function's execution parked: the caller decides (`park` or `wait_in_place`).
@@ -302,7 +328,7 @@ impl Outgoing {
             return self.conclude(reply);
         }
         let (key, timeout, def, who) = (&self.request.key, self.request.timeout, &pending.def, pending.who);
-        let message = messages::timeout(def, timeout, None, None);
+        let message = Reply::timed_out(messages::timeout(def, timeout, None, None));
         match self.calling.backend.give_up(key, &pending.call, &pending.entry_id, &message, who).await? {
             GaveUp::Answered(reply) => self.conclude(reply),
             GaveUp::TimedOut { runner, .. } if who == Waiting::Joined => {

@@ -7,6 +7,7 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi::Env;
 use napi_derive::napi;
 use tokio::sync::Mutex;
+use tokio_util::sync::CancellationToken;
 
 use super::errors::{Code, IntoJs};
 use super::promises;
@@ -17,11 +18,13 @@ use crate::call::Outgoing;
 #[napi]
 pub struct OutgoingCall {
     outgoing: Arc<Mutex<Outgoing>>,
+    stopper: CancellationToken,
 }
 
 impl OutgoingCall {
     pub fn new(outgoing: Outgoing) -> Self {
-        Self { outgoing: Arc::new(Mutex::new(outgoing)) }
+        let stopper = outgoing.stopper();
+        Self { outgoing: Arc::new(Mutex::new(outgoing)), stopper }
     }
 }
 
@@ -41,6 +44,14 @@ impl OutgoingCall {
     pub fn answered_by(&self) -> Option<ExecutionRef> {
         let outgoing = self.outgoing.try_lock().ok()?;
         outgoing.answered_by().cloned().map(ExecutionRef::from)
+    }
+
+    /// The caller was stopped (n8n's Stop): the call stops waiting at once, and is answered
+    /// with that (its function's late answer is refused; a parked execution of it is
+    /// stopped). A pending `next()` or `waitInPlace()` rejects.
+    #[napi]
+    pub fn stop(&self) {
+        self.stopper.cancel();
     }
 
     /// The call as the caller's node records it, once sent (to read its answer after parking).

@@ -199,11 +199,12 @@ impl Backend for ObservedBackend {
         key: &FunctionKey,
         call: &Call,
         entry_id: &str,
-        message: &str,
+        outcome: &Reply,
         who: Waiting,
     ) -> Result<GaveUp> {
-        let gave_up = self.inner.give_up(key, call, entry_id, message, who).await?;
+        let gave_up = self.inner.give_up(key, call, entry_id, outcome, who).await?;
         if matches!(gave_up, GaveUp::TimedOut { .. }) && who != Waiting::Joined {
+            let message = outcome.error.as_ref().map(|error| error.message.as_str()).unwrap_or_default();
             self.feed.emit(Event::new(EventKind::TimedOut, key.as_string()).call(&call.id).message(message));
         }
         Ok(gave_up)
