@@ -354,7 +354,8 @@ export interface FunctionEvent {
   /** Epoch ms, by the recording process's clock. */
   at: number
   /**
-   * served, stopped, deactivated, queued, picked-up, started, taken-back, returned,
+   * served, stopped, deactivated, queued, picked-up, started, taken-back, parked,
+   * caller-parked, resumed, returned,
    * failed, timed-out, reclaimed, dead-lettered or heartbeat-lost.
    */
   kind: string
@@ -415,6 +416,8 @@ export interface FunctionStatus {
   /** The oldest open calls (at most 100), oldest first. */
   calls: Array<CallStatus>
   deadLetters: number
+  /** Calls whose executions parked (a Wait, an approval, a form), soonest deadline first. */
+  parked: Array<ParkedCallStatus>
   /** What needs attention: calls waiting with no live trigger, calls past their deadline. */
   problems: Array<string>
 }
@@ -456,6 +459,18 @@ export interface ParkedCaller {
   /** n8n's signed URL that resumes the caller's execution (`$execution.resumeUrl`). */
   resumeUrl: string
   execution: ExecutionRef
+}
+
+export interface ParkedCallStatus {
+  callId: string
+  /** Epoch ms when its caller stops waiting. */
+  deadline: number
+  /** Since when it is parked (epoch ms), when known. */
+  parkedAt?: number
+  /** The function's parked execution: what the call waits on. */
+  execution?: ExecutionRef
+  /** The caller's execution, when it parked too. */
+  caller?: ExecutionRef
 }
 
 /** Work a Function trigger does for parked calls of its function (`nextParked()`). */

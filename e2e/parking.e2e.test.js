@@ -7,6 +7,7 @@
 'use strict';
 const path = require('node:path');
 const { startN8nTopology } = require('./support/topology');
+const { redisUrl } = require('./support/redis');
 const { waitUntil } = require('./support/wait-until');
 const { workflowFile, idOf, executionIds, nodeOutput, timedWebhook, waitForLiveFunctions } = require('./support/functions');
 const { activateAll } = require('./scenarios/core');
@@ -107,6 +108,18 @@ describe('queue mode, one worker at --concurrency=2: calls whose functions wait'
 		expect(requests.map((r) => r.status)).toEqual([200, 200, 200, 200]);
 		const parked = await executionsSince(n8n, approve, before.functions, 4, { status: ['waiting'] });
 		await executionsSince(n8n, CALLERS.async, before.callers, 4, { status: ['waiting'] });
+
+		// `n8n-functions status` (the addon's status()) shows what each parked call waits on.
+		const { FunctionsClient } = require(path.join(repoRoot, 'index.js'));
+		const client = new FunctionsClient({ url: redisUrl, keyPrefix: n8n.functionsKeyPrefix });
+		const [status] = (await client.status()).filter((f) => f.name === 'approve');
+		expect(status.parked).toHaveLength(4);
+		const parkedIds = new Set(parked.map((execution) => execution.id));
+		for (const call of status.parked) {
+			expect(parkedIds.has(call.execution.executionId)).toBe(true);
+			expect(call.caller.workflowId).toBe(CALLERS.async);
+			expect(call.parkedAt).toBeLessThanOrEqual(Date.now());
+		}
 
 		// Both slots are free: a quick call is answered in normal time meanwhile.
 		const quick = await timedWebhook(n8n, 'add', { query: { a: 2, b: 3 } });

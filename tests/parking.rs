@@ -175,8 +175,10 @@ async fn a_parked_call_past_its_deadline_times_out_wakes_its_caller_and_hands_it
     if work.len() < 2 {
         work.extend(next_parked(&served).await);
     }
-    let expired: Vec<_> = work.iter().filter_map(|w| if let ParkedWork::Expired(e) = w { Some(e) } else { None }).collect();
-    let resumes: Vec<_> = work.iter().filter_map(|w| if let ParkedWork::Resume(r) = w { Some(r) } else { None }).collect();
+    let expired: Vec<_> =
+        work.iter().filter_map(|w| if let ParkedWork::Expired(e) = w { Some(e) } else { None }).collect();
+    let resumes: Vec<_> =
+        work.iter().filter_map(|w| if let ParkedWork::Resume(r) = w { Some(r) } else { None }).collect();
     assert_eq!(expired.len(), 1, "{kind:?}: {work:?}");
     assert_eq!(expired[0].execution, execution("41"), "{kind:?}: the parked execution, to stop");
     assert_eq!(resumes.len(), 1, "{kind:?}: the parked caller is woken with the timeout: {work:?}");
@@ -233,7 +235,10 @@ async fn a_caller_stopped_while_it_waits_answers_the_call_with_that(kind: Kind) 
     let answer = engine.stored_answer(&call.context).await.unwrap().expect("answered with the stop");
     assert!(answer.error.unwrap().message.contains("caller's execution was stopped"), "{kind:?}");
     let work = next_parked(&served).await;
-    assert!(matches!(work.as_slice(), [ParkedWork::Expired(_)]), "{kind:?}: its parked execution is stopped too: {work:?}");
+    assert!(
+        matches!(work.as_slice(), [ParkedWork::Expired(_)]),
+        "{kind:?}: its parked execution is stopped too: {work:?}"
+    );
     served.close(Closing::Restarting).await.unwrap();
 }
 

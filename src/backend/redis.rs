@@ -691,7 +691,8 @@ impl Backend for RedisBackend {
                         .arg(execution)
                         .arg(if context.is_idempotent() { "1" } else { "0" })
                         .arg(GROUP)
-                        .arg(&context.entry_id),
+                        .arg(&context.entry_id)
+                        .arg(now_ms()),
                 )
                 .await
             })

@@ -18,8 +18,9 @@ use crate::error::{EngineError, Result};
 use crate::keys::FunctionKey;
 use crate::protocol::{now_ms, Call, ExecutionRef, FunctionDef, Reply, PROTOCOL_VERSION};
 
-/// The longest wait a call may ask for.
-const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+/// The longest wait a call may ask for: a call whose function waits for a person (an
+/// approval over a weekend, a form) may wait days, parked, at no cost.
+const MAX_TIMEOUT: Duration = Duration::from_secs(31 * 24 * 3600);
 /// Longest idempotency key accepted, in bytes.
 const MAX_IDEMPOTENCY_KEY: usize = 1024;
 /// Names the ids of idempotent calls: the same function and key always give the same id.
@@ -138,7 +139,7 @@ pub async fn send(calling: &Calling, request: &Request) -> Result<Sending> {
 fn check(request: &Request) -> Result<()> {
     if request.timeout.is_zero() || request.timeout > MAX_TIMEOUT {
         return Err(EngineError::InvalidOptions(format!(
-            "The timeout must be between 1 ms and 24 h, got {} ms.",
+            "The timeout must be between 1 ms and 31 days, got {} ms.",
             request.timeout.as_millis()
         )));
     }

@@ -6,7 +6,7 @@
 -- KEYS: reply key, parked marker, parked set, execution key, watchers set, calls stream
 -- ARGV: call id, deadline ms, ttl ms, caller's channel, execution json ('': the one the
 --       execution's start recorded), idempotent ('1': callers may have joined), group,
---       entry id ('' when the call has none)
+--       entry id ('' when the call has none), now ms
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return 0
 end
@@ -18,7 +18,10 @@ local execution = ARGV[5]
 if execution == '' then
   execution = redis.call('GET', KEYS[4]) or '{"executionId":"","workflowId":""}'
 end
-redis.call('SET', KEYS[2], execution, 'PX', ARGV[3])
+-- The marker remembers since when, for `n8n-functions status`.
+local marker = cjson.decode(execution)
+marker.parkedAt = tonumber(ARGV[9])
+redis.call('SET', KEYS[2], cjson.encode(marker), 'PX', ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
 local message = ARGV[1] .. ' {"parked":' .. execution .. '}'
 redis.call('PUBLISH', ARGV[4], message)
