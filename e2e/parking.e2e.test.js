@@ -140,7 +140,13 @@ describe('queue mode, one worker at --concurrency=2: calls whose functions wait'
 		]);
 		expect(callers.map((execution) => execution.status)).toEqual(['success', 'success', 'success', 'success']);
 		const functions = await finished(n8n, approve, before.functions, 4);
-		expect(functions.map((execution) => execution.status)).toEqual(['success', 'success', 'success', 'success']);
+		// A call its caller took back may also have a late execution, which runs nothing
+		// (docs/RELIABILITY.md): four executions ran the function, every one succeeded.
+		const ran = functions.filter((execution) => execution.data.resultData.runData['Return decision']);
+		expect(ran.map((execution) => execution.status)).toEqual(['success', 'success', 'success', 'success']);
+		for (const late of functions.filter((execution) => !ran.includes(execution))) {
+			expect([late.status, Object.keys(late.data.resultData.runData)]).toEqual(['success', ['approve']]);
+		}
 	}, 240_000);
 
 	test('five items, each calling a function that waits: five decisions in input order, each paired with its item', async () => {
