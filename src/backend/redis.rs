@@ -305,8 +305,8 @@ impl RedisBackend {
         replies::expire_parked(expired)
     }
 
-    /// Forgets functions: their registry entry and every key of theirs but stored answers
-    /// (which expire): definition, consumers, calls, dead letters.
+    /// Forgets functions: their registry entry and every key of theirs but those of single
+    /// calls (which expire): definition, consumers, calls, resumes, parked calls, dead letters.
     async fn retire(&self, keys: &[FunctionKey]) -> Result<()> {
         if keys.is_empty() {
             return Ok(());
@@ -321,6 +321,8 @@ impl RedisBackend {
                     .arg(self.keys.consumers(key))
                     .arg(self.keys.calls(key))
                     .arg(self.keys.dead_letters(key))
+                    .arg(self.keys.resumes(key))
+                    .arg(self.keys.parked_calls(key))
                     .clone(),
             );
         }

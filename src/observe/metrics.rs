@@ -406,8 +406,21 @@ mod tests {
         drop(other);
         let seen = caller(&metrics);
         assert_eq!(seen.in_flight, 0);
-        assert_eq!(seen.calls.iter().map(DurationSnapshot::count).collect::<Vec<_>>(), vec![1, 0, 0, 0, 1, 0, 0]);
+        assert_eq!(seen.calls.iter().map(DurationSnapshot::count).collect::<Vec<_>>(), vec![1, 0, 0, 0, 1, 0, 0, 0]);
         assert_eq!(seen.calls[0].buckets[0], 1, "an instant call falls in the 1 ms bucket");
+    }
+
+    #[test]
+    fn a_parked_call_counts_as_parked_and_leaves_the_flight() {
+        let metrics = Metrics::default();
+        let mut call = CallMeter::start(Some(&metrics), &key("approve"));
+        call.parked();
+        call.saw(Ok(true)); // its end is another process's to see: ignored here
+        drop(call);
+        let seen = of(&metrics.snapshot(), "__global__/approve").caller.clone().unwrap();
+        assert_eq!(seen.in_flight, 0);
+        let counts: Vec<u64> = seen.calls.iter().map(DurationSnapshot::count).collect();
+        assert_eq!(counts, vec![0, 0, 0, 0, 0, 0, 0, 1]);
     }
 
     #[test]
