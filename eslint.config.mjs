@@ -29,6 +29,14 @@ export default [
 		},
 	},
 	{
+		files: ['nodes/CallFunction/CallFunction.node.ts'],
+		rules: {
+			// Its one webhook only resumes its own parked execution (restartWebhook, as n8n's Wait
+			// node's): nothing is registered with a third-party service, so there is nothing to create.
+			'@n8n/community-nodes/webhook-lifecycle-complete': 'off',
+		},
+	},
+	{
 		files: ['nodes/ReturnFromFunction/**/*.ts'],
 		rules: {
 			// Return from Function answers the call that started its execution: as an AI agent's tool it has nothing to answer.

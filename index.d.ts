@@ -38,7 +38,7 @@ export declare class FunctionsClient {
    * step): "run", or "elsewhere" when its caller took the call back or another execution
    * runs it, or "answered" when it has its answer already (answered or timed out).
    */
-  start(context: CallContext): Promise<string>
+  start(context: CallContext, execution?: ExecutionRef | undefined | null): Promise<string>
   /**
    * Answers a call with a value, from the function's `execution` if n8n recorded one (the
    * caller's node links to it). False when the call was already answered (the first answer wins).
@@ -46,6 +46,11 @@ export declare class FunctionsClient {
   respond(context: CallContext, value: any, execution?: ExecutionRef | undefined | null): Promise<boolean>
   /** Answers a call with an error the caller raises. False when the call was already answered. */
   fail(context: CallContext, message: string, execution?: ExecutionRef | undefined | null): Promise<boolean>
+  /**
+   * The call's stored answer (its value, or its error and kind), or null when it has none:
+   * what a caller woken after parking reads.
+   */
+  storedAnswer(context: CallContext): Promise<StoredAnswer | null>
   /**
    * How the call was answered, if it was: "value", "failed", "timeout" (its caller stopped
    * waiting) or "inactive" (its function was deactivated); null when it has no answer.
@@ -88,6 +93,31 @@ export declare class OutgoingCall {
    */
   get answeredBy(): ExecutionRef | null
   /**
+   * The caller was stopped (n8n's Stop): the call stops waiting at once, and is answered
+   * with that (its function's late answer is refused; a parked execution of it is
+   * stopped). A pending `next()` or `waitInPlace()` rejects.
+   */
+  stop(): void
+  /** The call as the caller's node records it, once sent (to read its answer after parking). */
+  get context(): CallContext | null
+  /**
+   * The run handed out by `next()` parked (its `execution` waits at a Wait, an approval,
+   * a form). Resolves with `parked` (then `park()` or `waitInPlace()`), or with the answer.
+   */
+  ranParked(execution?: ExecutionRef | undefined | null): Promise<CallStep>
+  /**
+   * Parks the caller while the function's execution waits: once the call is answered, the
+   * function's trigger wakes the caller through `caller.resumeUrl`. False when the call has
+   * its answer already (then `next()` resolves with it, and the caller need not park).
+   */
+  park(caller: ParkedCaller): Promise<boolean>
+  /**
+   * Waits for the answer although the function's execution parked, holding this
+   * execution's worker slot: rejected at once (CALLER_CANNOT_WAIT) when this process may
+   * not let one more slot wait. `reason`: why the caller cannot park, for that message.
+   */
+  waitInPlace(reason: string): Promise<CallStep>
+  /**
    * The run handed out by `next()` has ended (`error`: why it failed). Resolves with the
    * answer, or with the call to run again when the function allows another attempt.
    */
@@ -100,6 +130,21 @@ export declare class ServedFunction {
   get key(): string
   /** Waits for calls and resolves with all that are ready (at least one); an empty array once closed. */
   next(): Promise<Array<IncomingCall>>
+  /**
+   * Waits for work on parked calls of this function: callers to wake ("resume") and
+   * executions past their call's deadline to stop ("expired"); an empty array once closed.
+   */
+  nextParked(): Promise<Array<ParkedWork>>
+  /**
+   * These resumes are done: their callers were woken, or cannot be any more. One not
+   * reported is handed out again later.
+   */
+  resumed(resumes: Array<ParkedWork>): Promise<undefined>
+  /**
+   * The execution of a call parked (a Wait, an approval, a form): its callers hear of
+   * it, and may park too. False when the call has its answer already.
+   */
+  parked(context: CallContext): Promise<boolean>
   /**
    * The execution of a call has ended, failed with `error` if it did. If nothing answered
    * the call, a failed execution runs again while the function allows more attempts, and
@@ -199,7 +244,10 @@ export interface CallStatus {
   deliveries: number
 }
 
-/** What a caller does next: the function's `value`, or a call to `run` in this process. */
+/**
+ * What a caller does next: the function's `value`, a call to `run` in this process, or
+ * word that the function's execution `parked`.
+ */
 export interface CallStep {
   /** True when `value` is the answer (it may be null). */
   done: boolean
@@ -209,6 +257,11 @@ export interface CallStep {
   workflowId?: string
   /** The Function node (n8n's `INode`) to start the function's workflow at. */
   startNode?: any
+  /**
+   * The function's execution parked (a Wait, an approval, a form): `park()` the
+   * caller, or `waitInPlace()`.
+   */
+  parked?: ExecutionRef
 }
 
 export interface ClientOptions {
@@ -301,7 +354,8 @@ export interface FunctionEvent {
   /** Epoch ms, by the recording process's clock. */
   at: number
   /**
-   * served, stopped, deactivated, queued, picked-up, started, taken-back, returned,
+   * served, stopped, deactivated, queued, picked-up, started, taken-back, parked,
+   * caller-parked, resumed, returned,
    * failed, timed-out, reclaimed, dead-lettered or heartbeat-lost.
    */
   kind: string
@@ -362,6 +416,8 @@ export interface FunctionStatus {
   /** The oldest open calls (at most 100), oldest first. */
   calls: Array<CallStatus>
   deadLetters: number
+  /** Calls whose executions parked (a Wait, an approval, a form), soonest deadline first. */
+  parked: Array<ParkedCallStatus>
   /** What needs attention: calls waiting with no live trigger, calls past their deadline. */
   problems: Array<string>
 }
@@ -396,6 +452,39 @@ export interface ParameterSpec {
   /** Used when the caller leaves the parameter out. */
   default?: any
   description?: string
+}
+
+/** A caller that parked its execution until its call is answered. */
+export interface ParkedCaller {
+  /** n8n's signed URL that resumes the caller's execution (`$execution.resumeUrl`). */
+  resumeUrl: string
+  execution: ExecutionRef
+}
+
+export interface ParkedCallStatus {
+  callId: string
+  /** Epoch ms when its caller stops waiting. */
+  deadline: number
+  /** Since when it is parked (epoch ms), when known. */
+  parkedAt?: number
+  /** The function's parked execution: what the call waits on. */
+  execution?: ExecutionRef
+  /** The caller's execution, when it parked too. */
+  caller?: ExecutionRef
+}
+
+/** Work a Function trigger does for parked calls of its function (`nextParked()`). */
+export interface ParkedWork {
+  /**
+   * "resume": wake `caller` (its call has its answer), then report `resumed()`.
+   * "expired": the call's deadline passed while `execution` was parked: stop it.
+   */
+  kind: string
+  callId: string
+  /** Its entry in the resumes stream ("resume"), for `resumed()`. */
+  entryId?: string
+  caller?: ParkedCaller
+  execution?: ExecutionRef
 }
 
 /**
@@ -446,4 +535,16 @@ export interface ServingMetrics {
   reclaimed: number
   /** Calls this process moved to the dead letters. */
   deadLettered: number
+}
+
+/** A call's answer as stored: the value, or the error its caller raises (`code`, `message`). */
+export interface StoredAnswer {
+  /** "value", "failed", "timeout" or "inactive". */
+  kind: string
+  value?: any
+  /** The engine's error code the caller gets, and its message. */
+  code?: string
+  message?: string
+  /** The function's execution that answered, when n8n recorded one. */
+  execution?: ExecutionRef
 }

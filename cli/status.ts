@@ -34,6 +34,12 @@ function describe(f: FunctionStatus): string {
 		const late = call.deadline < Date.now() ? ', past its deadline' : '';
 		lines.push(`  call ${call.callId}: ${age(call.ageMs)} old, ${where}${late}`);
 	}
+	for (const parked of f.parked) {
+		const since = parked.parkedAt ? `${age(Date.now() - parked.parkedAt)} parked` : 'parked';
+		const on = parked.execution ? `waits in execution ${parked.execution.executionId} (a Wait, an approval or a form)` : 'waits';
+		const caller = parked.caller ? `; its caller parked too (execution ${parked.caller.executionId})` : '';
+		lines.push(`  call ${parked.callId}: ${since}, ${on}${caller}; deadline ${time(parked.deadline)}`);
+	}
 	for (const problem of f.problems) lines.push(`  PROBLEM: ${problem}`);
 	return lines.join('\n');
 }

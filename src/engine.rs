@@ -116,8 +116,13 @@ impl Engine {
     }
 
     /// An execution begins to run the call it was started for (see `Runs::start`).
-    pub async fn start(&self, context: &CallContext) -> Result<Start> {
-        self.runs.start(context).await
+    pub async fn start(&self, context: &CallContext, execution: Option<&ExecutionRef>) -> Result<Start> {
+        self.runs.start(context, execution).await
+    }
+
+    /// The execution running the call parked (see `Runs::parked`).
+    pub async fn parked(&self, context: &CallContext, execution: Option<&ExecutionRef>) -> Result<bool> {
+        self.runs.parked(context, execution).await
     }
 
     /// Answers with a value, from the function's `execution` when n8n recorded one (the

@@ -22,6 +22,8 @@ pub enum EngineError {
     #[error("{0}")]
     FunctionFailed(String),
     #[error("{0}")]
+    CallerCannotWait(String),
+    #[error("{0}")]
     RedisUnavailable(String),
     #[error("{0}")]
     InvalidCallContext(String),
@@ -35,7 +37,7 @@ pub enum EngineError {
 
 /// Every code `EngineError::code` gives, in the order of the variants: the TypeScript list
 /// (`nodes/shared/functions-error.ts`) is checked against it.
-pub const CODES: [&str; 12] = [
+pub const CODES: [&str; 13] = [
     "FUNCTION_NOT_FOUND",
     "FUNCTION_INACTIVE",
     "INVALID_ARGUMENTS",
@@ -43,6 +45,7 @@ pub const CODES: [&str; 12] = [
     "INVALID_DEFINITION",
     "CALL_TIMEOUT",
     "FUNCTION_FAILED",
+    "CALLER_CANNOT_WAIT",
     "REDIS_UNAVAILABLE",
     "INVALID_CALL_CONTEXT",
     "PAYLOAD_TOO_LARGE",
@@ -61,6 +64,7 @@ impl EngineError {
             Self::InvalidDefinition(_) => "INVALID_DEFINITION",
             Self::CallTimeout(_) => "CALL_TIMEOUT",
             Self::FunctionFailed(_) => "FUNCTION_FAILED",
+            Self::CallerCannotWait(_) => "CALLER_CANNOT_WAIT",
             Self::RedisUnavailable(_) => "REDIS_UNAVAILABLE",
             Self::InvalidCallContext(_) => "INVALID_CALL_CONTEXT",
             Self::PayloadTooLarge(_) => "PAYLOAD_TOO_LARGE",
@@ -84,6 +88,7 @@ mod tests {
             EngineError::InvalidDefinition(String::new()),
             EngineError::CallTimeout(String::new()),
             EngineError::FunctionFailed(String::new()),
+            EngineError::CallerCannotWait(String::new()),
             EngineError::RedisUnavailable(String::new()),
             EngineError::InvalidCallContext(String::new()),
             EngineError::PayloadTooLarge(String::new()),

@@ -102,6 +102,32 @@ impl Keys {
         self.function(key, &format!("watchers:{call_id}"))
     }
 
+    /// String with a TTL: the n8n execution running the call, as its start recorded it.
+    pub fn execution(&self, key: &FunctionKey, call_id: &str) -> String {
+        self.function(key, &format!("execution:{call_id}"))
+    }
+
+    /// String with a TTL (the deadline): the execution running the call parked (JSON).
+    pub fn parked(&self, key: &FunctionKey, call_id: &str) -> String {
+        self.function(key, &format!("parked:{call_id}"))
+    }
+
+    /// Sorted set: call id → deadline of the calls whose executions are parked.
+    pub fn parked_calls(&self, key: &FunctionKey) -> String {
+        self.function(key, "parked")
+    }
+
+    /// String with a TTL (the deadline): the caller parked too, and how to wake it (JSON).
+    pub fn caller(&self, key: &FunctionKey, call_id: &str) -> String {
+        self.function(key, &format!("caller:{call_id}"))
+    }
+
+    /// Stream (group `GROUP`) of answered calls whose callers parked, for the function's
+    /// triggers to wake them.
+    pub fn resumes(&self, key: &FunctionKey) -> String {
+        self.function(key, "resumes")
+    }
+
     /// Set once a consumer's lost heartbeat was reported on the event feed.
     pub fn lost(&self, key: &FunctionKey, consumer: &str) -> String {
         self.function(key, &format!("lost:{consumer}"))

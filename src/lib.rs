@@ -29,4 +29,4 @@ mod js;
 pub use backend::Start;
 pub use call::{HereCall, Outgoing, Policy, Request, Step};
 pub use engine::Engine;
-pub use serve::{Closing, Served};
+pub use serve::{Closing, ParkedWork, Served};

@@ -12,6 +12,14 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// trigger that ended leaves such a call alone (`answer.lua` is given it).
 pub const CALLER_RUNNER_PREFIX: &str = "caller:";
 
+/// The answer of a call whose deadline passed while its execution was parked.
+pub const PARKED_PAST_DEADLINE: &str =
+    "The call's deadline passed while the function's execution was waiting (parked at a Wait, an approval or a form); that execution was stopped.";
+
+/// How long past its deadline what a parked call leaves (its answer above all) is kept, for
+/// its parked caller to read once woken.
+pub const PARKED_KEPT_AFTER_DEADLINE_MS: u64 = 24 * 3600 * 1000;
+
 /// Why a call failed whose execution ended without answering it.
 pub const NO_RETURN: &str = "its execution ended without reaching a Return from Function node";
 
@@ -365,6 +373,43 @@ impl IncomingCall {
             caller: self.caller.clone(),
         }
     }
+}
+
+/// A caller that parked its execution while its function's execution waits: how to wake
+/// it when the call has its answer. Stored with the call until its deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParkedCaller {
+    /// n8n's signed URL that resumes the caller's execution (`$execution.resumeUrl`).
+    pub resume_url: String,
+    /// The caller's execution.
+    pub execution: ExecutionRef,
+}
+
+/// What a caller's inbox hears about one of its calls: the answer, or that the function's
+/// execution parked (a Wait, an approval, a form) and the caller may park too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Notice {
+    Parked { parked: ExecutionRef },
+    Answer(Reply),
+}
+
+/// An answered call whose caller parked, to be woken by the function's trigger.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resume {
+    /// Its entry in the function's resumes stream, acknowledged once the caller was woken.
+    pub entry_id: String,
+    pub call_id: String,
+    pub caller: ParkedCaller,
+}
+
+/// A call whose deadline passed while its function's execution was parked: the answer is
+/// the timeout now, and that execution is to be stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expired {
+    pub call_id: String,
+    pub execution: ExecutionRef,
 }
 
 /// The answer to a call: stored under the call's reply key (the source of truth) and

@@ -1,7 +1,9 @@
 //! The consumer of one served function: reads its calls as they arrive, beats to show
 //! it is alive, takes over calls of dead consumers, and hands calls to JS through
 //! `next()`. `close()` stops it at once and gives back what it took but never started.
-//! What happens to a call it hands out is the engine's `Runs`' to decide.
+//! What happens to a call it hands out is the engine's `Runs`' to decide. For calls whose
+//! executions parked it also hands out, through `next_parked()`, the callers to wake once
+//! answered and the executions to stop once past their deadline.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -14,7 +16,7 @@ use crate::backend::{Backend, Delivered, Reader};
 use crate::error::Result;
 use crate::keys::FunctionKey;
 use crate::params;
-use crate::protocol::{now_ms, CallContext, FunctionDef, IncomingCall, Reply};
+use crate::protocol::{now_ms, CallContext, Expired, FunctionDef, IncomingCall, Reply, Resume};
 use crate::runs::{Ended, Holder, Runs};
 
 /// Calls read per round trip.
@@ -22,6 +24,15 @@ const READ_COUNT: usize = 64;
 /// Calls waiting for JS to take them; beyond this the consumer stops reading and leaves
 /// calls in Redis for other consumers.
 const HANDOFF_CAPACITY: usize = 1024;
+
+/// What a Function trigger does for parked calls of its function.
+#[derive(Debug, Clone)]
+pub enum ParkedWork {
+    /// The call has its answer: wake its parked caller, then report `resumed`.
+    Resume(Resume),
+    /// The call's deadline passed while its execution was parked: stop that execution.
+    Expired(Expired),
+}
 
 /// Why a served function stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +51,7 @@ pub struct Served {
     consumer: String,
     backend: Arc<dyn Backend>,
     calls: tokio::sync::Mutex<mpsc::Receiver<IncomingCall>>,
+    parked_work: tokio::sync::Mutex<mpsc::UnboundedReceiver<ParkedWork>>,
     /// What callers hear once the function's workflow was deactivated.
     deactivated_message: String,
     runs: Arc<Runs>,
@@ -59,6 +71,7 @@ pub async fn serve(backend: Arc<dyn Backend>, runs: Arc<Runs>, def: FunctionDef)
     backend.register(&def, &consumer).await?;
     let reader = backend.reader(&key, &consumer).await?;
     let (handoff, calls) = mpsc::channel(HANDOFF_CAPACITY);
+    let (parked, parked_work) = mpsc::unbounded_channel();
     let cancel = CancellationToken::new();
     let deactivated_message = def.deactivated_message();
     let consuming = Consuming {
@@ -68,6 +81,7 @@ pub async fn serve(backend: Arc<dyn Backend>, runs: Arc<Runs>, def: FunctionDef)
         holder: Holder::Consumer { name: consumer.clone(), handoff, closing: cancel.clone() },
         consumer: consumer.clone(),
         runs: runs.clone(),
+        parked,
         cancel: cancel.clone(),
     };
     let task = tokio::spawn(consuming.run(reader));
@@ -76,6 +90,7 @@ pub async fn serve(backend: Arc<dyn Backend>, runs: Arc<Runs>, def: FunctionDef)
         consumer,
         backend,
         calls: tokio::sync::Mutex::new(calls),
+        parked_work: tokio::sync::Mutex::new(parked_work),
         deactivated_message,
         runs,
         cancel,
@@ -100,6 +115,27 @@ impl Served {
             }
         }
         batch
+    }
+
+    /// Waits for work on parked calls (callers to wake, executions to stop); an empty list
+    /// once closed. What is not reported `resumed` is handed out again later (to this or
+    /// another trigger of the function).
+    pub async fn next_parked(&self) -> Vec<ParkedWork> {
+        let mut work = self.parked_work.lock().await;
+        let first = tokio::select! {
+            _ = self.cancel.cancelled() => return Vec::new(),
+            next = work.recv() => match next { Some(next) => next, None => return Vec::new() },
+        };
+        let mut batch = vec![first];
+        while let Ok(next) = work.try_recv() {
+            batch.push(next);
+        }
+        batch
+    }
+
+    /// These parked callers were woken, or cannot be any more: their resumes are done.
+    pub async fn resumed(&self, resumes: &[Resume]) -> Result<()> {
+        self.backend.resumed(&self.key, resumes).await
     }
 
     /// The call's execution ended (see `Runs::ended`). True if this answered the call.
@@ -163,6 +199,8 @@ struct Consuming {
     /// This consumer, as the runs it hands out name it.
     holder: Holder,
     runs: Arc<Runs>,
+    /// Where resumes and expired parked calls go for JS.
+    parked: mpsc::UnboundedSender<ParkedWork>,
     cancel: CancellationToken,
 }
 
@@ -192,6 +230,7 @@ impl Consuming {
                                 leftovers.push(unstarted);
                             }
                         }
+                        this.hand_out_parked(beat.resumes, beat.expired);
                     }
                 }
             }
@@ -212,9 +251,12 @@ impl Consuming {
         let mut backoff = Duration::from_millis(100);
         loop {
             match reader.read(READ_COUNT, &self.cancel).await {
-                Ok(batch) if self.cancel.is_cancelled() => return batch,
-                Ok(batch) => {
+                // Resumes read as the consumer closes stay in Redis for the next one.
+                Ok(reading) if self.cancel.is_cancelled() => return reading.calls,
+                Ok(reading) => {
                     backoff = Duration::from_millis(100);
+                    self.hand_out_parked(reading.resumes, Vec::new());
+                    let batch = reading.calls;
                     if batch.is_empty() {
                         continue;
                     }
@@ -234,6 +276,14 @@ impl Consuming {
                     let _ = self.backend.register(&self.def, &self.consumer).await;
                 }
             }
+        }
+    }
+
+    /// Hands JS the parked callers to wake and the parked executions to stop.
+    fn hand_out_parked(&self, resumes: Vec<Resume>, expired: Vec<Expired>) {
+        let work = resumes.into_iter().map(ParkedWork::Resume).chain(expired.into_iter().map(ParkedWork::Expired));
+        for next in work {
+            let _ = self.parked.send(next);
         }
     }
 

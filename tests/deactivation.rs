@@ -96,7 +96,7 @@ async fn calls_waiting_and_calls_after_are_told_at_once(kind: Kind) {
 
     // The late execution of the waiting call runs nothing.
     let late = handed.lock().unwrap().pop().unwrap();
-    assert_eq!(engine.start(&late.context).await.unwrap(), Start::Answered, "{kind:?}");
+    assert_eq!(engine.start(&late.context, None).await.unwrap(), Start::Answered, "{kind:?}");
 }
 
 async fn a_running_execution_still_answers(kind: Kind) {
@@ -106,7 +106,7 @@ async fn a_running_execution_still_answers(kind: Kind) {
     let caller = call(&engine);
     handed_out(&handed, 1).await;
     let running = handed.lock().unwrap().pop().unwrap();
-    assert_eq!(engine.start(&running.context).await.unwrap(), Start::Run);
+    assert_eq!(engine.start(&running.context, None).await.unwrap(), Start::Run);
     served.close(Closing::Deactivated).await.unwrap();
     tokio::time::sleep(HEARTBEAT * 3).await;
     assert!(engine.respond(&running.context, json!("hello"), None).await.unwrap());

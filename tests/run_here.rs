@@ -87,6 +87,7 @@ fn run_of(step: Step) -> IncomingCall {
             here.call
         }
         Step::Value(value) => panic!("expected a call to run here, got the value {value}"),
+        Step::Parked(execution) => panic!("expected a call to run here, got word that {execution:?} parked"),
     }
 }
 
@@ -94,12 +95,13 @@ fn value_of(step: Step) -> Value {
     match step {
         Step::Value(value) => value,
         Step::Run(here) => panic!("expected the answer, got a call to run (attempt {})", here.call.attempt),
+        Step::Parked(execution) => panic!("expected the answer, got word that {execution:?} parked"),
     }
 }
 
 /// What an execution of the function does with a call: start it, answer `{doubled}` if it runs.
 async fn execute(engine: &Engine, call: &IncomingCall) -> Start {
-    let started = engine.start(&call.context).await.unwrap();
+    let started = engine.start(&call.context, None).await.unwrap();
     if started == Start::Run {
         let doubled = call.items[0]["a"].as_i64().unwrap() * 2;
         engine.respond(&call.context, json!({ "doubled": doubled }), None).await.unwrap();
@@ -137,7 +139,7 @@ async fn a_call_no_execution_started_in_time_is_taken_back_and_its_late_executio
     // The trigger's execution gets its slot at last: it must not run the call, and its end
     // must not answer it a second time.
     let late = queued.lock().unwrap().pop().unwrap();
-    assert_eq!(engine.start(&late.context).await.unwrap(), Start::Answered, "{kind:?}");
+    assert_eq!(engine.start(&late.context, None).await.unwrap(), Start::Answered, "{kind:?}");
     assert!(!served.finished(&late.context, None).await.unwrap(), "{kind:?}: nothing answered twice");
     served.close(Closing::Restarting).await.unwrap();
 }
@@ -190,7 +192,7 @@ async fn a_late_execution_of_a_call_its_caller_still_runs_ends_without_answering
     let call = run_of(outgoing.next().await.unwrap());
     let late = queued.lock().unwrap().pop().unwrap();
     // The caller's run is still going when the trigger's execution starts and ends.
-    assert_eq!(engine.start(&late.context).await.unwrap(), Start::Elsewhere, "{kind:?}");
+    assert_eq!(engine.start(&late.context, None).await.unwrap(), Start::Elsewhere, "{kind:?}");
     assert!(!served.finished(&late.context, None).await.unwrap(), "{kind:?}: not answered with 'no return'");
     assert_eq!(execute(&engine, &call).await, Start::Run);
     assert_eq!(value_of(outgoing.ran(None).await.unwrap()), json!({"doubled": 8}));
@@ -205,7 +207,7 @@ async fn an_execution_that_started_keeps_its_call(kind: Kind) {
         let engine = runner.clone();
         async move {
             tokio::spawn(async move {
-                let started = engine.start(&call.context).await.unwrap();
+                let started = engine.start(&call.context, None).await.unwrap();
                 assert_eq!(started, Start::Run);
                 tokio::time::sleep(Duration::from_millis(600)).await; // longer than the take-back wait
                 let doubled = call.items[0]["a"].as_i64().unwrap() * 2;
@@ -262,7 +264,7 @@ async fn a_call_taken_back_after_its_function_changed_runs_as_the_new_definition
             assert_eq!(Value::Object(here.call.items[0].clone()), json!({"a": 2, "factor": 3}), "{kind:?}");
             assert_eq!(here.start_node["parameters"], json!({"version": 2}), "{kind:?}: the new Function node");
         }
-        Step::Value(value) => panic!("{kind:?}: expected the call back, got {value}"),
+        step => panic!("{kind:?}: expected the call back, got {step:?}"),
     }
     new.close(Closing::Restarting).await.unwrap();
     old.close(Closing::Restarting).await.unwrap();
@@ -308,6 +310,7 @@ async fn a_call_waiting_for_its_trigger_to_restart_stays_queued_for_it(kind: Kin
             execute(&engine, &here.call).await;
             value_of(outgoing.ran(None).await.unwrap())
         }
+        Step::Parked(execution) => panic!("nothing parks here, yet {execution:?} did"),
     };
     assert_eq!(value, json!({"doubled": 14}), "{kind:?}");
     restarted.close(Closing::Restarting).await.unwrap();
@@ -395,7 +398,7 @@ async fn the_call_of_a_process_that_died_mid_run_runs_again_elsewhere() {
     };
     {
         let doomed_worker = engine(Kind::Redis, &prefix);
-        assert_eq!(doomed_worker.start(&first.context).await.unwrap(), Start::Run);
+        assert_eq!(doomed_worker.start(&first.context, None).await.unwrap(), Start::Run);
         tokio::time::sleep(Duration::from_millis(250)).await; // it beats a few times, then dies
     }
     let started = Instant::now();

@@ -90,6 +90,7 @@ describe.each(['redis', 'memory'] as const)('through the %s backend', (backend) 
 			inactive: 0,
 			unavailable: 0,
 			error: 0,
+			parked: 0,
 		});
 		expect(await byLabel(registry, 'calls_total', `${fn}-nowhere`, 'outcome')).toMatchObject({ inactive: 1 });
 		expect(await valueOf(registry, 'calls_in_flight', fn)).toBe(0);

@@ -139,6 +139,7 @@ describe('the Function trigger call loop', () => {
 					if (failures++ === 0) throw Object.assign(new Error('Redis is out'), { code: 'REDIS_UNAVAILABLE' });
 					return await served.finished(context, error);
 				},
+				parked: (context) => served.parked(context),
 				close: () => served.close(),
 			}),
 		});
@@ -158,6 +159,7 @@ describe('the Function trigger call loop', () => {
 					throw new Error('REDIS_UNAVAILABLE: gone');
 				},
 				finished: (context, error) => served.finished(context, error),
+				parked: (context) => served.parked(context),
 				close: () => served.close(),
 			}),
 		});

@@ -43,9 +43,11 @@ describe('node versions', () => {
 		);
 		const problems: string[] = [];
 		let checked = 0;
+		type Workflow = { nodes: Array<{ name: string; type: string; typeVersion: number }> };
 		for (const file of workflowFiles()) {
-			const workflow = JSON.parse(fs.readFileSync(path.join(repoRoot, file), 'utf8')) as { nodes: Array<{ name: string; type: string; typeVersion: number }> };
-			for (const node of workflow.nodes.filter((candidate) => candidate.type.startsWith(PACKAGE_PREFIX))) {
+			const json = JSON.parse(fs.readFileSync(path.join(repoRoot, file), 'utf8')) as Workflow | Workflow[];
+			const nodesOfFile = [json].flat().flatMap((workflow) => workflow.nodes);
+			for (const node of nodesOfFile.filter((candidate) => candidate.type.startsWith(PACKAGE_PREFIX))) {
 				checked += 1;
 				const versions = offered.get(node.type);
 				if (!versions) problems.push(`${file}: node "${node.name}" has unknown type ${node.type}`);

@@ -64,15 +64,30 @@ function functionsKeyPrefix(run) {
 	return `${run.keyPrefix}n8n-functions:${run.keyPrefix}bull:`;
 }
 
+/**
+ * Where main serves webhooks, as a queue-mode deployment tells every process (WEBHOOK_URL):
+ * workers build the resume URLs of waiting executions ($execution.resumeUrl) from it.
+ */
+function webhookUrl(port) {
+	return `http://127.0.0.1:${port}/`;
+}
+
 // E2E_PROCESS_NAME says which process ran something (readable as $env.E2E_PROCESS_NAME where
 // N8N_BLOCK_ENV_ACCESS_IN_NODE=false).
 function mainEnv(run, { port, brokerPort }) {
-	return { ...sharedEnv(run), E2E_PROCESS_NAME: 'main', N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
-}
-
-function workerEnv(run, { name, healthPort, brokerPort }) {
 	return {
 		...sharedEnv(run),
+		E2E_PROCESS_NAME: 'main',
+		N8N_PORT: String(port),
+		WEBHOOK_URL: webhookUrl(port),
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+	};
+}
+
+function workerEnv(run, { name, healthPort, brokerPort, mainPort }) {
+	return {
+		...sharedEnv(run),
+		WEBHOOK_URL: webhookUrl(mainPort),
 		E2E_PROCESS_NAME: name,
 		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 		QUEUE_HEALTH_CHECK_PORT: String(healthPort),

@@ -91,17 +91,25 @@ async function startN8nTopology({ mode = 'queue', workers = 1, workerConcurrency
 		/** SIGTERM to main only (workers keep running), resolved when it has exited. */
 		topology.stopMain = () => timer.time('stop main', () => topology.main.stop());
 		const concurrencyArgs = workerConcurrency ? [`--concurrency=${workerConcurrency}`] : [];
+		let workerStarts = 0;
 		const startWorkers = () =>
 			Promise.all(
 				Array.from({ length: mode === 'queue' ? workers : 0 }, (_, i) => {
 					const [healthPort, brokerPort] = workerPorts.slice(2 * i, 2 * i + 2);
-					const name = `worker-${i + 1}`;
-					const worker = startN8n({ name, args: ['worker', ...concurrencyArgs], env: workerEnv(run, { name, healthPort, brokerPort }), logDir: run.logDir });
+					const name = workerStarts === 0 ? `worker-${i + 1}` : `worker-${i + 1}-${workerStarts + 1}`;
+					const worker = startN8n({ name, args: ['worker', ...concurrencyArgs], env: workerEnv(run, { name, healthPort, brokerPort, mainPort: port }), logDir: run.logDir });
 					worker.healthUrl = `http://127.0.0.1:${healthPort}`; // its health check, and /metrics with N8N_METRICS=true
 					topology.workers.push(worker);
 					return timer.time(`${name} ready`, () => waitReady(worker, `http://127.0.0.1:${healthPort}/healthz/readiness`, WORKER_READY_MS));
 				}),
 			);
+		/** Stops every worker (SIGTERM) and starts them again: same environment, ports and database. */
+		topology.restartWorkers = async () => {
+			const stopping = topology.workers.splice(0);
+			await timer.time('stop workers', () => Promise.all(stopping.map((worker) => worker.stop())));
+			workerStarts += 1;
+			await startWorkers();
+		};
 		if (topology.workflows.length) {
 			await Promise.all([topology.startMain(), startWorkers()]);
 		} else {

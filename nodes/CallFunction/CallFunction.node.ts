@@ -5,25 +5,24 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
-	NodeApiError,
-	NodeOperationError,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { type Arguments, type MappedParameter, argumentsFromFields, argumentsFromJson, assertSendable } from '../caller/arguments';
+import { searchWorkflows } from '../caller/editor-lists';
+import { type CallOutcome, type Parking, makeCall } from '../caller/make-call';
 import type { CallRequest } from '../shared/addon-types';
 import { type Functions, getFunctions } from '../shared/client';
 import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/node-error';
-import { type Arguments, type MappedParameter, argumentsFromFields, argumentsFromJson, assertSendable } from '../caller/arguments';
+import { type Answered, type CallMode, type NodeError, outputOf } from './call-outcomes';
 import { type CallOptions, placementOf, timeoutMsOf } from './call-options';
-import { type CallOutcome, makeCall } from '../caller/make-call';
-import { failedCall, linked, subExecutionOf, withSubExecution } from './sub-executions';
+import { parkNode, parkingOf, resumeParkedCalls } from './parked-calls';
 import { callFunctionProperties } from './properties';
-import { type ResultPlacement, errorItem, outputForBatch, outputForItem } from './result-items';
-import { searchWorkflows } from '../caller/editor-lists';
+import { errorItem } from './result-items';
 import { getParameterFields, searchFunctions } from './search-methods';
 import { resolveTarget } from './target';
-
-type NodeError = NodeOperationError | NodeApiError;
 
 /** The arguments item `index` passes, read from the chosen parameters mode. */
 function readArguments(context: IExecuteFunctions, index: number): Arguments {
@@ -50,16 +49,15 @@ function readRequest(context: IExecuteFunctions, index: number, timeoutMs: numbe
 	return request;
 }
 
+/** One call per item, sent at the same time; an item whose parameters are wrong calls nothing. */
 async function callForEachItem(
 	context: IExecuteFunctions,
 	functions: Functions,
 	items: INodeExecutionData[],
-	placement: ResultPlacement,
 	timeoutMs: number,
-): Promise<INodeExecutionData[]> {
+	parking: Parking,
+): Promise<CallOutcome[]> {
 	const node = context.getNode();
-	const continueOnFail = context.continueOnFail();
-
 	// Read every item's request before sending any: a wrong parameter fails before a call goes out.
 	const requests = items.map((_, index): CallRequest | NodeError => {
 		try {
@@ -69,48 +67,32 @@ async function callForEachItem(
 		}
 	});
 	const invalid = requests.find((request): request is NodeError => request instanceof Error);
-	if (invalid && !continueOnFail) throw invalid;
-
-	const outputs = await Promise.all(
-		requests.map(async (request, index): Promise<INodeExecutionData[] | NodeError> => {
-			if (request instanceof Error) return request;
+	if (invalid && !context.continueOnFail()) throw invalid;
+	return await Promise.all(
+		requests.map(async (request, index): Promise<CallOutcome> => {
+			if (request instanceof Error) return { error: request };
 			context.logger.debug(`Calling function "${request.scope}/${request.name}" for item ${index}`);
-			const outcome = await makeCall(context, functions, request);
-			if ('error' in outcome) return linked(toNodeError(node, outcome.error, index), outcome.execution);
-			return withSubExecution(outputForItem(items[index], index, outcome.value, placement), outcome.execution);
+			return await makeCall(context, functions, request, parking);
 		}),
-	);
-	context.setMetadata({ subExecutionsCount: requests.length });
-
-	const failed = outputs.find((output): output is NodeError => output instanceof Error);
-	if (failed && !continueOnFail) throw failedCall(context, failed);
-	return outputs.flatMap((output, index) =>
-		output instanceof Error ? withSubExecution([errorItem(items[index], index, output)], subExecutionOf(output)) : output,
 	);
 }
 
+/** One call with every item's argument set. */
 async function callOnceWithAllItems(
 	context: IExecuteFunctions,
 	functions: Functions,
 	items: INodeExecutionData[],
-	placement: ResultPlacement,
 	timeoutMs: number,
-): Promise<INodeExecutionData[]> {
-	let outcome: CallOutcome;
+	parking: Parking,
+): Promise<CallOutcome[]> {
 	try {
 		const request = readRequest(context, 0, timeoutMs);
 		request.items = items.map((_, index) => (index === 0 ? request.items[0] : readArguments(context, index)));
 		context.logger.debug(`Calling function "${request.scope}/${request.name}" once with ${items.length} items`);
-		outcome = await makeCall(context, functions, request);
+		return [await makeCall(context, functions, request, parking)];
 	} catch (error) {
-		outcome = { error };
+		return [{ error }];
 	}
-	// The execution that answered, linked as n8n links Execute Workflow's sub-execution.
-	if (outcome.execution) context.setMetadata({ subExecution: outcome.execution, subExecutionsCount: 1 });
-	if (!('error' in outcome)) return outputForBatch(items, outcome.value, placement);
-	const nodeError = toNodeError(context.getNode(), outcome.error);
-	if (!context.continueOnFail()) throw nodeError;
-	return items.map((item, index) => errorItem(item, index, nodeError));
 }
 
 export class CallFunction implements INodeType {
@@ -140,6 +122,9 @@ export class CallFunction implements INodeType {
 				displayOptions: { show: { redis: ['credential'] } },
 			},
 		],
+		// How a Call Function parked while its function waits is woken (parked-calls.ts): only
+		// at its execution's resume URL, never as a workflow's own webhook.
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
 		properties: callFunctionProperties,
 	};
 
@@ -153,6 +138,7 @@ export class CallFunction implements INodeType {
 		const items = this.getInputData();
 		const options = this.getNodeParameter('options', 0, {}) as CallOptions;
 		const placement = placementOf(options);
+		const mode: CallMode = this.getNodeParameter('mode', 0, 'each') === 'once' ? 'once' : 'each';
 
 		let functions: Functions;
 		let timeoutMs: number;
@@ -167,10 +153,15 @@ export class CallFunction implements INodeType {
 			return [items.map((item, index) => errorItem(item, index, nodeError))];
 		}
 
-		const output =
-			this.getNodeParameter('mode', 0, 'each') === 'once'
-				? await callOnceWithAllItems(this, functions, items, placement, timeoutMs)
-				: await callForEachItem(this, functions, items, placement, timeoutMs);
-		return [output];
+		const parking = parkingOf(this);
+		const call = mode === 'once' ? callOnceWithAllItems : callForEachItem;
+		const outcomes = await call(this, functions, items, timeoutMs, parking);
+		if (outcomes.some((outcome) => 'parked' in outcome)) return [await parkNode(this, mode, outcomes, timeoutMs)];
+		return [outputOf(this, mode, items, outcomes as Answered[], placement)];
+	}
+
+	/** A call this node parked for was answered: see parked-calls.ts. */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeParkedCalls(this);
 	}
 }

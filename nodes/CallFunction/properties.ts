@@ -178,7 +178,8 @@ export const callFunctionProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0.001 },
 				default: 30,
-				description: 'How long to wait for the function to return before failing',
+				description:
+					'How long to wait for the function to return before failing (at most 31 days = 2678400 s). While the function waits for a person (a Wait, an approval, a form), this execution waits parked, holding no worker slot.',
 			},
 		],
 	},

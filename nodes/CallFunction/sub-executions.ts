@@ -26,7 +26,7 @@ export function withSubExecution(items: INodeExecutionData[], execution: Related
 }
 
 /** The error the node fails with, its node run linked to the execution that failed. */
-export function failedCall(context: IExecuteFunctions, error: NodeError): NodeError {
+export function failedCall(context: Pick<IExecuteFunctions, 'setMetadata'>, error: NodeError): NodeError {
 	const execution = subExecutionOf(error);
 	if (execution) context.setMetadata({ subExecution: execution, subExecutionsCount: 1 });
 	return error;

@@ -15,6 +15,8 @@ import { functionsRedisConnectionTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/node-error';
 import { accessOfWorkflow } from './caller-access';
 import { CallServer } from './call-server';
+import { ParkedWorkLoop } from './parked-work';
+import { reportResumedEnds } from './resumed-ends';
 import { listenForOneCall } from './editor-test';
 import { isProcessStopping, watchForShutdown } from './process-stopping';
 import { itemsOfCall } from '../shared/items-of-call';
@@ -69,6 +71,8 @@ export class FunctionTrigger implements INodeType {
 		}
 
 		let server: CallServer;
+		let parkedWork: ParkedWorkLoop;
+		let stopReporting: () => void;
 		try {
 			const definition = readFunctionDefinition((name, fallback) => this.getNodeParameter(name, fallback), {
 				node,
@@ -93,17 +97,22 @@ export class FunctionTrigger implements INodeType {
 				onFatal: (error) => this.emitError(toNodeError(node, error)),
 				log: this.logger,
 			});
+			parkedWork = new ParkedWorkLoop(served, this.logger);
+			stopReporting = reportResumedEnds(served.key, served);
 		} catch (error) {
 			throw toNodeError(node, error);
 		}
 
 		watchForShutdown();
 		server.start();
+		parkedWork.start();
 		return {
 			closeFunction: async () => {
 				// n8n closes triggers when it shuts down and when the workflow is deactivated.
 				const deactivated = !isProcessStopping();
+				stopReporting();
 				await server.close(deactivated);
+				await parkedWork.stopped();
 				this.logger.info(`Function of node "${node.name}" stopped (${deactivated ? 'deactivated' : 'n8n is stopping'})`, {
 					workflowId: workflow.id,
 				});

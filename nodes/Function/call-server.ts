@@ -1,6 +1,8 @@
 // The Function trigger's consumer loop: takes calls from the served function, starts one
 // execution per call without waiting for it, and reports each execution's end so a call
 // nothing returned from is answered with an error instead of leaving its caller waiting.
+// An execution that parks (a Wait, an approval, a form) is reported as parked: its caller
+// hears it, and may park too.
 import type { IRun } from 'n8n-workflow';
 
 import type { CallContext, IncomingCall } from '../shared/addon-types';
@@ -11,6 +13,7 @@ import { type ExecutionOutcome, outcomeOfRejection, outcomeOfRun } from '../shar
 export interface CallSource {
 	next(): Promise<IncomingCall[]>;
 	finished(context: CallContext, error?: string): Promise<boolean>;
+	parked(context: CallContext): Promise<boolean>;
 	close(deactivated?: boolean): Promise<void>;
 }
 
@@ -82,6 +85,7 @@ export class CallServer {
 	private track(call: IncomingCall): void {
 		const handled = this.runAndObserve(call).then(async (result) => {
 			if (result.ended) await this.report(call.context, result.error);
+			else await this.options.source.parked(call.context);
 		});
 		const report = handled
 			.catch((error: unknown) => this.options.log.warn(`Call ${call.context.callId} was not reported: ${errorMessage(error)}`))

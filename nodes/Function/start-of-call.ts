@@ -19,7 +19,9 @@ export async function startOfCall(context: IExecuteFunctions, functions: Functio
 	const items = context.getInputData();
 	const call = findCallContext(items);
 	if (!call) return [items];
-	const outcome = await functions.start(call);
+	const workflowId = context.getWorkflow().id;
+	const execution = workflowId ? { executionId: context.getExecutionId(), workflowId } : undefined;
+	const outcome = await functions.start(call, execution);
 	if (outcome !== 'run') {
 		context.addExecutionHints({ message: outcome === 'elsewhere' ? RUN_ELSEWHERE_HINT : ALREADY_ANSWERED_HINT, location: 'outputPane' });
 		return [[]];

@@ -14,7 +14,8 @@ import { itemsOfCall } from '../shared/items-of-call';
  * What running a call here needs of the caller's node context: Call Function's execute
  * context, or the supply-data context of a tool an AI agent calls (Function Tools).
  */
-export type CallerContext = Pick<IExecuteFunctions, 'executeWorkflow' | 'getExecutionId' | 'getWorkflow'>;
+export type CallerContext = Pick<IExecuteFunctions, 'executeWorkflow' | 'getExecutionId' | 'getWorkflow'> &
+	Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>;
 
 /** How a run here ended: over (failed with `error`, if it did), or paused in a Wait node. */
 export type RunHereOutcome = { ended: true; error?: string; executionId?: string } | { ended: false; executionId?: string };
@@ -44,7 +45,13 @@ function inlineRunOptions(
 	startNode: INode,
 	items: INodeExecutionData[],
 ): InlineRunOptions {
-	const parentExecution: RelatedExecution = { executionId: context.getExecutionId(), workflowId: context.getWorkflow().id ?? '' };
+	// The caller itself is woken when the call is answered (park in make-call.ts): n8n must
+	// not resume it with the function's last node when the run, parked meanwhile, ends.
+	const parentExecution: RelatedExecution = {
+		executionId: context.getExecutionId(),
+		workflowId: context.getWorkflow().id ?? '',
+		shouldResume: false,
+	};
 	return {
 		parentExecution,
 		loadedRunData: {
@@ -63,10 +70,10 @@ function inlineRunOptions(
 
 /**
  * A sub-execution that paused in a long Wait made n8n park the caller's execution too
- * (Execute Workflow resumes it when the child ends). Here the caller keeps waiting for
- * the answer instead, so its execution must not be parked.
+ * (Execute Workflow resumes it when the child ends). A caller that waits for the answer in
+ * place instead must not be parked.
  */
-function unpark(context: CallerContext): void {
+export function unpark(context: CallerContext): void {
 	const runExecutionData = (context as unknown as { runExecutionData?: { waitTill?: Date } }).runExecutionData;
 	if (runExecutionData) runExecutionData.waitTill = undefined;
 }
@@ -80,10 +87,7 @@ export async function runHere(context: CallerContext, step: CallStep): Promise<R
 		const result = (await context.executeWorkflow({ id: workflowId }, items, undefined, options as never)) as ExecuteWorkflowData & {
 			waitTill?: Date;
 		};
-		if (result.waitTill) {
-			unpark(context);
-			return { ended: false, executionId: result.executionId };
-		}
+		if (result.waitTill) return { ended: false, executionId: result.executionId };
 		return { ended: true, executionId: result.executionId };
 	} catch (error) {
 		const executionId = (error as { executionId?: unknown }).executionId;

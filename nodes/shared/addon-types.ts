@@ -14,10 +14,13 @@ export type {
 	MetricsSnapshot,
 	OutgoingCall,
 	ParameterSpec,
+	ParkedCaller,
+	ParkedWork,
 	QueueMetrics,
 	RedisCredential,
 	RunHere,
 	ServedFunction,
+	StoredAnswer,
 } from '../../index';
 
 /** How a call was answered. */

@@ -16,10 +16,13 @@ import type {
 	FunctionsClient,
 	IncomingCall,
 	OutgoingCall,
+	ParkedCaller,
+	ParkedWork,
 	RedisCredential,
 	RunHere,
 	ServedFunction,
 	StartOutcome,
+	StoredAnswer,
 } from './addon-types';
 import { readOptionalCredential } from './credential';
 import { toFunctionsError, withFunctionsErrors } from './functions-error';
@@ -41,6 +44,20 @@ export class Served {
 		return await withFunctionsErrors(this.raw.finished(context, error));
 	}
 
+	/** The call's execution parked; false when the call has its answer already. */
+	async parked(context: CallContext): Promise<boolean> {
+		return await withFunctionsErrors(this.raw.parked(context));
+	}
+
+	/** Callers to wake and parked executions to stop; [] once closed. */
+	async nextParked(): Promise<ParkedWork[]> {
+		return await withFunctionsErrors(this.raw.nextParked());
+	}
+
+	async resumed(resumes: ParkedWork[]): Promise<void> {
+		await withFunctionsErrors(this.raw.resumed(resumes));
+	}
+
 	async close(deactivated?: boolean): Promise<void> {
 		await withFunctionsErrors(this.raw.close(deactivated));
 	}
@@ -56,6 +73,31 @@ export class Outgoing {
 
 	async ran(error?: string): Promise<CallStep> {
 		return await withFunctionsErrors(this.raw.ran(error));
+	}
+
+	/** The run handed out parked (its `execution` waits). */
+	async ranParked(execution?: ExecutionRef): Promise<CallStep> {
+		return await withFunctionsErrors(this.raw.ranParked(execution));
+	}
+
+	/** Parks the caller until the answer; false when the call has its answer already. */
+	async park(caller: ParkedCaller): Promise<boolean> {
+		return await withFunctionsErrors(this.raw.park(caller));
+	}
+
+	/** Waits for the answer holding this slot; `reason`: why the caller cannot park. */
+	async waitInPlace(reason: string): Promise<CallStep> {
+		return await withFunctionsErrors(this.raw.waitInPlace(reason));
+	}
+
+	/** The caller was stopped: the call stops waiting, and is answered with that. */
+	stop(): void {
+		this.raw.stop();
+	}
+
+	/** The call as its caller records it, once sent. */
+	get context(): CallContext | undefined {
+		return this.raw.context ?? undefined;
 	}
 
 	/** The function's execution that answered, once the call has its answer. */
@@ -94,8 +136,9 @@ export class Functions {
 		}
 	}
 
-	async start(context: CallContext): Promise<StartOutcome> {
-		return (await withFunctionsErrors(this.raw.start(context))) as StartOutcome;
+	/** `execution`: the n8n execution starting the call, recorded for when it parks. */
+	async start(context: CallContext, execution?: ExecutionRef): Promise<StartOutcome> {
+		return (await withFunctionsErrors(this.raw.start(context, execution))) as StartOutcome;
 	}
 
 	/** `execution`: the function's execution giving the answer, for the caller to link to. */
@@ -105,6 +148,11 @@ export class Functions {
 
 	async fail(context: CallContext, message: string, execution?: ExecutionRef): Promise<boolean> {
 		return await withFunctionsErrors(this.raw.fail(context, message, execution));
+	}
+
+	/** The call's stored answer: its value, or its error (see storedAnswer in index.d.ts). */
+	async storedAnswer(context: CallContext): Promise<StoredAnswer | null> {
+		return await withFunctionsErrors(this.raw.storedAnswer(context));
 	}
 
 	/** How the call was answered, if it was (see answerOf in index.d.ts). */

@@ -16,6 +16,8 @@ const HELP: Record<FunctionsErrorCode, string> = {
 		"The function did not return in time. Raise Timeout in Call Function's options, look at the function's executions for a slow or stuck step, and make sure every path of its workflow reaches Return from Function.",
 	FUNCTION_FAILED:
 		"The function's workflow failed or ended without reaching Return from Function. Open the function's executions to see where it stopped.",
+	CALLER_CANNOT_WAIT:
+		"The function waits for something (a Wait, an approval, a form), and this workflow's trigger answers its HTTP request with the result, so it must wait holding a worker slot, and no more slots may wait. Set the trigger named in the message to respond immediately (then the caller parks and frees its slot), or raise the worker's concurrency.",
 	REDIS_UNAVAILABLE:
 		'Check that Redis is running and reachable at the address in the message, and the setting named there: the Functions Redis credential, N8N_FUNCTIONS_REDIS_URL, or QUEUE_BULL_REDIS_* in queue mode.',
 	INVALID_CALL_CONTEXT:

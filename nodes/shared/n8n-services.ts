@@ -1,7 +1,7 @@
 // n8n's own services and modules, reached from a node running inside n8n, for what a node's
 // context does not carry: the project owning a workflow, n8n's configuration, the registry
-// n8n serves its metrics from. Internal to n8n, so feature-detected: outside n8n (unit
-// tests, other hosts) every lookup is undefined.
+// n8n serves its metrics from, stopping an execution and hearing that one ended. Internal to
+// n8n, so feature-detected: outside n8n (unit tests, other hosts) every lookup is undefined.
 import { createRequire } from 'node:module';
 
 /** A project as n8n's ownership service gives it. */
@@ -89,4 +89,68 @@ export async function projectOfWorkflow(context: object, workflowId: string): Pr
 	if (project) return project;
 	const projectId = (context as { additionalData?: { projectId?: unknown } }).additionalData?.projectId;
 	return typeof projectId === 'string' && projectId !== '' ? { id: projectId } : undefined;
+}
+
+interface ExecutionService {
+	stop(executionId: string, sharedWorkflowIds: string[]): Promise<unknown>;
+}
+
+/**
+ * Stops an execution as n8n's Stop button does (a waiting one is marked canceled): false
+ * when this n8n offers no way to, or the execution is not there (finished already).
+ */
+export async function stopExecution(executionId: string, workflowId: string): Promise<boolean> {
+	const executions = n8nService<ExecutionService>('../executions/execution.service.js', 'ExecutionService');
+	if (!executions) return false;
+	try {
+		await executions.stop(executionId, [workflowId]);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** What n8n tells of an execution that ended (its `workflow-post-execute` event), on main. */
+export interface EndedExecution {
+	executionId?: string;
+	runData?: import('n8n-workflow').IRun;
+	workflow?: { id?: string; nodes?: Array<{ name: string; type: string; disabled?: boolean }> };
+}
+
+interface EventService {
+	on(event: 'workflow-post-execute', listener: (event: EndedExecution) => void): void;
+}
+
+/**
+ * Hears every execution that ends in this process (n8n emits it where an execution's end is
+ * known: main in queue mode). False when this n8n offers no way to.
+ */
+export function onExecutionEnded(listener: (event: EndedExecution) => void): boolean {
+	const events = n8nService<EventService>('../events/event.service.js', 'EventService');
+	if (!events || typeof events.on !== 'function') return false;
+	events.on('workflow-post-execute', listener);
+	return true;
+}
+
+interface ListenConfig {
+	path?: unknown;
+	port?: unknown;
+	listen_address?: unknown;
+	protocol?: unknown;
+	endpoints?: { webhookWaiting?: unknown };
+}
+
+/**
+ * Where this n8n process itself answers waiting executions' resume requests (its own
+ * listener, on loopback), as `{ base, endpoint }`: a resume URL's part after
+ * `/<endpoint>/` is the same whichever address it was made for.
+ */
+export function ownWaitingWebhooks(): { base: string; endpoint: string } | undefined {
+	const config = n8nService<ListenConfig>('@n8n/config', 'GlobalConfig');
+	if (!config || typeof config.port !== 'number' || typeof config.endpoints?.webhookWaiting !== 'string') return undefined;
+	const protocol = config.protocol === 'https' ? 'https' : 'http';
+	const listen = typeof config.listen_address === 'string' ? config.listen_address : '::';
+	const host = listen === '::' || listen === '0.0.0.0' ? '127.0.0.1' : listen.includes(':') ? `[${listen}]` : listen;
+	const path = typeof config.path === 'string' ? config.path.replace(/\/?$/, '/') : '/';
+	return { base: `${protocol}://${host}:${config.port}${path}`, endpoint: config.endpoints.webhookWaiting };
 }

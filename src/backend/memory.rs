@@ -10,11 +10,16 @@ use async_trait::async_trait;
 use tokio::sync::{oneshot, Notify};
 use tokio_util::sync::CancellationToken;
 
-use super::{Backend, Beat, DeadLetter, Delivered, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
+use super::{
+    Awaited, Backend, Beat, DeadLetter, Delivered, GaveUp, Placement, Reader, Reading, Sent, Start, TakeBack, Waiting,
+};
 use crate::config::Settings;
 use crate::error::Result;
 use crate::keys::FunctionKey;
-use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply, CALLER_RUNNER_PREFIX};
+use crate::protocol::{
+    now_ms, Call, CallContext, ExecutionRef, Expired, FunctionDef, FunctionInfo, ParkedCaller, Reply, Resume,
+    CALLER_RUNNER_PREFIX, PARKED_KEPT_AFTER_DEADLINE_MS, PARKED_PAST_DEADLINE,
+};
 use crate::registry;
 
 pub struct MemoryBackend {
@@ -25,8 +30,15 @@ pub struct MemoryBackend {
 #[derive(Default)]
 struct State {
     functions: HashMap<FunctionKey, Function>,
-    /// Callers waiting, by call id (several for an idempotent call others joined).
-    waiters: HashMap<String, Vec<oneshot::Sender<Reply>>>,
+    /// Callers waiting, by call id (several for an idempotent call others joined): for the
+    /// answer, and to hear that the call's execution parked.
+    waiters: HashMap<String, Vec<Waiter>>,
+    /// The n8n execution running a call, as its start recorded it.
+    executions: HashMap<String, ExecutionRef>,
+    /// Calls whose executions parked: the function, the execution and the call's deadline.
+    parked: HashMap<String, (FunctionKey, ExecutionRef, u64)>,
+    /// Calls whose callers parked: the function, how to wake the caller, and until when.
+    callers: HashMap<String, (FunctionKey, ParkedCaller, u64)>,
     /// Idempotent calls sent and not answered.
     running: std::collections::HashSet<String>,
     /// Who runs a call's execution, by call id: the runner that started it, or its caller.
@@ -35,6 +47,9 @@ struct State {
     replies: HashMap<String, Reply>,
     expiry: VecDeque<(Instant, String)>,
 }
+
+/// A caller waiting for a call: for its answer, and to hear once that its execution parked.
+type Waiter = (oneshot::Sender<Reply>, Option<oneshot::Sender<ExecutionRef>>);
 
 struct Function {
     def: Option<(FunctionDef, String)>,
@@ -47,6 +62,8 @@ struct Function {
     queue: VecDeque<Call>,
     /// Calls handed out and not answered: whether a consumer took a call.
     taken: HashMap<String, u32>,
+    /// Answered calls whose callers parked, to wake.
+    resumes: VecDeque<Resume>,
     arrived: Arc<Notify>,
 }
 
@@ -64,6 +81,7 @@ impl Function {
             started_at: None,
             queue: VecDeque::new(),
             taken: HashMap::new(),
+            resumes: VecDeque::new(),
             arrived: Arc::new(Notify::new()),
         }
     }
@@ -105,11 +123,21 @@ impl State {
         if self.replies.contains_key(call_id) {
             return false;
         }
+        let mut ttl = ttl;
         self.replies.insert(call_id.to_string(), reply.clone());
-        self.expiry.push_back((now + ttl, call_id.to_string()));
         self.running.remove(call_id);
         self.runners.remove(call_id);
-        for waiter in self.waiters.remove(call_id).unwrap_or_default() {
+        self.executions.remove(call_id);
+        self.parked.remove(call_id);
+        if let Some((key, caller, until)) = self.callers.remove(call_id) {
+            // Kept for its parked caller, which reads it once woken.
+            ttl = ttl.max(std::time::Duration::from_millis(until.saturating_sub(now_ms())));
+            let function = self.function(&key);
+            function.resumes.push_back(Resume { entry_id: String::new(), call_id: call_id.to_string(), caller });
+            function.arrived.notify_one();
+        }
+        self.expiry.push_back((now + ttl, call_id.to_string()));
+        for (waiter, _) in self.waiters.remove(call_id).unwrap_or_default() {
             let _ = waiter.send(reply.clone());
         }
         true
@@ -223,19 +251,21 @@ impl Backend for MemoryBackend {
                 return Ok(Sent::Answered(stored.clone()));
             }
         }
-        let (tx, rx) = oneshot::channel();
-        state.waiters.entry(call.id.clone()).or_default().push(tx);
+        let (tx, reply) = oneshot::channel();
+        let (parked_tx, parked) = oneshot::channel();
+        state.waiters.entry(call.id.clone()).or_default().push((tx, Some(parked_tx)));
+        let awaited = Awaited { reply, parked };
         if idempotent && !state.running.insert(call.id.clone()) {
-            return Ok(Sent::Joined { reply: rx });
+            return Ok(Sent::Joined { awaited });
         }
         if let Placement::Here { runner } = placement {
             state.runners.insert(call.id.clone(), runner.to_string());
-            return Ok(Sent::Here { reply: rx });
+            return Ok(Sent::Here { awaited });
         }
         let function = state.function(key);
         function.queue.push_back(call.clone());
         function.arrived.notify_one();
-        Ok(Sent::Queued { entry_id: String::new(), reply: rx })
+        Ok(Sent::Queued { entry_id: String::new(), awaited })
     }
 
     async fn give_up(
@@ -243,7 +273,7 @@ impl Backend for MemoryBackend {
         key: &FunctionKey,
         call: &Call,
         _entry_id: &str,
-        message: &str,
+        outcome: &Reply,
         who: Waiting,
     ) -> Result<GaveUp> {
         let mut state = self.state();
@@ -263,7 +293,12 @@ impl Backend for MemoryBackend {
             function.taken.remove(&call.id);
             state.waiters.remove(&call.id);
             let ttl = self.settings.reply_ttl;
-            state.store(&call.id, &Reply::timed_out(message), ttl);
+            // Nobody waits for a parked execution of it any more: stopped at the next beat.
+            let parked = state.parked.remove(&call.id);
+            state.store(&call.id, outcome, ttl);
+            if let Some((key, execution, _)) = parked {
+                state.parked.insert(call.id.clone(), (key, execution, now_ms()));
+            }
         } else if queued.is_some() {
             state.running.remove(&call.id);
         }
@@ -301,7 +336,7 @@ impl Backend for MemoryBackend {
         Ok(TakeBack::Taken { changed })
     }
 
-    async fn start(&self, context: &CallContext, runner: &str) -> Result<Start> {
+    async fn start(&self, context: &CallContext, runner: &str, execution: Option<&ExecutionRef>) -> Result<Start> {
         let mut state = self.state();
         if state.replies.contains_key(&context.call_id) {
             return Ok(Start::Answered);
@@ -311,6 +346,9 @@ impl Backend for MemoryBackend {
             Some(current) if current != runner => Ok(Start::Elsewhere),
             _ => {
                 state.runners.insert(context.call_id.clone(), runner.to_string());
+                if let Some(execution) = execution {
+                    state.executions.insert(context.call_id.clone(), execution.clone());
+                }
                 if let Ok(key) = context.key() {
                     state.function(&key).started_at = Some(now_ms());
                 }
@@ -341,6 +379,38 @@ impl Backend for MemoryBackend {
         self.answer(context, reply).await
     }
 
+    async fn parked(&self, context: &CallContext, execution: Option<&ExecutionRef>) -> Result<bool> {
+        let mut state = self.state();
+        if state.replies.contains_key(&context.call_id) {
+            return Ok(false);
+        }
+        let execution = execution
+            .cloned()
+            .or_else(|| state.executions.get(&context.call_id).cloned())
+            .unwrap_or(ExecutionRef { execution_id: String::new(), workflow_id: String::new() });
+        state.parked.insert(context.call_id.clone(), (context.key()?, execution.clone(), context.deadline));
+        for (_, parked) in state.waiters.get_mut(&context.call_id).into_iter().flatten() {
+            if let Some(parked) = parked.take() {
+                let _ = parked.send(execution.clone());
+            }
+        }
+        Ok(true)
+    }
+
+    async fn park_caller(&self, context: &CallContext, caller: &ParkedCaller) -> Result<Option<Reply>> {
+        let mut state = self.state();
+        if let Some(reply) = state.replies.get(&context.call_id) {
+            return Ok(Some(reply.clone()));
+        }
+        let until = context.deadline + PARKED_KEPT_AFTER_DEADLINE_MS;
+        state.callers.insert(context.call_id.clone(), (context.key()?, caller.clone(), until));
+        Ok(None)
+    }
+
+    async fn resumed(&self, _key: &FunctionKey, _resumes: &[Resume]) -> Result<()> {
+        Ok(()) // taken off the function's queue when read
+    }
+
     async fn is_answered(&self, context: &CallContext) -> Result<bool> {
         Ok(self.state().replies.contains_key(&context.call_id))
     }
@@ -357,10 +427,25 @@ impl Backend for MemoryBackend {
     async fn beat(&self, key: &FunctionKey, consumer: &str) -> Result<Beat> {
         let now = now_ms();
         let mut state = self.state();
-        let function = state.function(key);
-        function.consumers.insert(consumer.to_string(), now);
-        // Consumers share this process's fate: nobody dies alone, so nothing to reclaim.
-        Ok(Beat::default())
+        state.function(key).consumers.insert(consumer.to_string(), now);
+        // Consumers share this process's fate: nobody dies alone, so nothing to reclaim. Calls
+        // whose deadline passed while parked are timed out, and their executions stopped.
+        let past: Vec<(String, ExecutionRef)> = state
+            .parked
+            .iter()
+            .filter(|(_, (of, _, deadline))| of == key && *deadline <= now)
+            .map(|(id, (_, execution, _))| (id.clone(), execution.clone()))
+            .collect();
+        let mut expired = Vec::new();
+        let ttl = self.settings.reply_ttl;
+        for (call_id, execution) in past {
+            state.parked.remove(&call_id);
+            state.store(&call_id, &Reply::timed_out(PARKED_PAST_DEADLINE), ttl);
+            if !execution.execution_id.is_empty() {
+                expired.push(Expired { call_id, execution });
+            }
+        }
+        Ok(Beat { expired, ..Beat::default() })
     }
 
     async fn release(&self, key: &FunctionKey, _consumer: &str, calls: Vec<Delivered>) -> Result<()> {
@@ -395,35 +480,37 @@ struct MemoryReader {
 }
 
 impl MemoryReader {
-    fn take(&self, count: usize) -> Vec<Delivered> {
+    fn take(&self, count: usize) -> Reading {
         let mut state = lock(&self.state);
         let function = state.function(&self.key);
-        let mut out = Vec::new();
-        while out.len() < count {
+        let mut reading = Reading::default();
+        while reading.calls.len() < count {
             let Some(call) = function.queue.pop_front() else { break };
             let attempt = function.taken.entry(call.id.clone()).or_insert(0);
             *attempt += 1;
-            out.push(Delivered { entry_id: String::new(), attempt: *attempt, call: Ok(call) });
+            reading.calls.push(Delivered { entry_id: String::new(), attempt: *attempt, call: Ok(call) });
         }
-        if !function.queue.is_empty() {
-            // Leave a wake-up for the next reader: more calls are waiting.
+        let resumes = function.resumes.len().min(count);
+        reading.resumes.extend(function.resumes.drain(..resumes));
+        if !function.queue.is_empty() || !function.resumes.is_empty() {
+            // Leave a wake-up for the next reader: more are waiting.
             function.arrived.notify_one();
         }
-        out
+        reading
     }
 }
 
 #[async_trait]
 impl Reader for MemoryReader {
-    async fn read(&mut self, count: usize, cancel: &CancellationToken) -> Result<Vec<Delivered>> {
+    async fn read(&mut self, count: usize, cancel: &CancellationToken) -> Result<Reading> {
         loop {
             let arrived = self.arrived.notified();
             let taken = self.take(count);
-            if !taken.is_empty() {
+            if !taken.calls.is_empty() || !taken.resumes.is_empty() {
                 return Ok(taken);
             }
             tokio::select! {
-                _ = cancel.cancelled() => return Ok(Vec::new()),
+                _ = cancel.cancelled() => return Ok(Reading::default()),
                 _ = arrived => {}
             }
         }

@@ -9,7 +9,9 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Settings;
 use crate::error::Result;
 use crate::keys::FunctionKey;
-use crate::protocol::{Call, CallContext, FunctionDef, FunctionInfo, Reply};
+use crate::protocol::{
+    Call, CallContext, ExecutionRef, Expired, FunctionDef, FunctionInfo, ParkedCaller, Reply, Resume,
+};
 
 pub mod memory;
 pub mod redis;
@@ -46,19 +48,26 @@ pub enum Placement<'a> {
     Here { runner: &'a str },
 }
 
+/// What the caller of a sent call waits on: its answer, and word that the function's
+/// execution parked (a Wait, an approval, a form), for the caller to park as well.
+pub struct Awaited {
+    pub reply: oneshot::Receiver<Reply>,
+    pub parked: oneshot::Receiver<ExecutionRef>,
+}
+
 /// The outcome of sending a call.
 pub enum Sent {
     Queued {
         entry_id: String,
-        reply: oneshot::Receiver<Reply>,
+        awaited: Awaited,
     },
     /// Registered for the caller to run (`Placement::Here`).
     Here {
-        reply: oneshot::Receiver<Reply>,
+        awaited: Awaited,
     },
     /// Idempotent: a call with the same key is in flight; this waits for its answer.
     Joined {
-        reply: oneshot::Receiver<Reply>,
+        awaited: Awaited,
     },
     /// Idempotent: a call with the same key was answered already.
     Answered(Reply),
@@ -141,6 +150,18 @@ pub enum Start {
 pub struct Beat {
     /// Calls held by consumers that stopped beating, now ours to run.
     pub reclaimed: Vec<Delivered>,
+    /// Parked callers to wake that consumers which stopped beating had taken.
+    pub resumes: Vec<Resume>,
+    /// Calls whose deadline passed while their executions were parked: now timed out.
+    pub expired: Vec<Expired>,
+}
+
+/// What one blocking read of a consumer brings.
+#[derive(Default)]
+pub struct Reading {
+    pub calls: Vec<Delivered>,
+    /// Answered calls whose callers parked, to wake.
+    pub resumes: Vec<Resume>,
 }
 
 #[async_trait]
@@ -193,20 +214,33 @@ pub trait Backend: Send + Sync {
     ) -> Result<TakeBack>;
 
     /// An execution started by a Function trigger begins to run the call, in the process
-    /// whose executions hold their calls as `runner`.
-    async fn start(&self, context: &CallContext, runner: &str) -> Result<Start>;
+    /// whose executions hold their calls as `runner`; `execution` is that n8n execution.
+    async fn start(&self, context: &CallContext, runner: &str, execution: Option<&ExecutionRef>) -> Result<Start>;
+
+    /// The execution running the call parked (`execution`, or the one its start recorded):
+    /// kept until the call's deadline, and its callers are told. False when the call has
+    /// its answer already.
+    async fn parked(&self, context: &CallContext, execution: Option<&ExecutionRef>) -> Result<bool>;
+
+    /// The caller of a call parks its own execution, to be woken through `caller` once the
+    /// call has its answer. The answer, when it has one already (then nothing is recorded).
+    async fn park_caller(&self, context: &CallContext, caller: &ParkedCaller) -> Result<Option<Reply>>;
+
+    /// The callers of these resumes were woken (or cannot be any more): they are done.
+    async fn resumed(&self, key: &FunctionKey, resumes: &[Resume]) -> Result<()>;
 
     /// Keeps the calls `runner` runs from looking abandoned; returns the entries it still holds.
     async fn keep(&self, key: &FunctionKey, runner: &str, entry_ids: &[String]) -> Result<Vec<String>>;
 
-    /// The caller's deadline passed: takes a last look for the answer and, as `who` says,
-    /// makes sure an unanswered call is never run late and stores the timeout as its answer.
+    /// The caller stops waiting (its deadline passed, or it was stopped): takes a last look
+    /// for the answer and, as `who` says, makes sure an unanswered call is never run late and
+    /// stores `outcome` (its timeout) as its answer.
     async fn give_up(
         &self,
         key: &FunctionKey,
         call: &Call,
         entry_id: &str,
-        message: &str,
+        outcome: &Reply,
         who: Waiting,
     ) -> Result<GaveUp>;
 
@@ -244,7 +278,8 @@ pub trait Backend: Send + Sync {
 
 #[async_trait]
 pub trait Reader: Send {
-    /// Waits for new calls (at most `count`); returns what it has, possibly nothing, as
-    /// soon as `cancel` fires, without leaving a read behind that could swallow a call.
-    async fn read(&mut self, count: usize, cancel: &CancellationToken) -> Result<Vec<Delivered>>;
+    /// Waits for new calls and resumes (at most `count` of each); returns what it has,
+    /// possibly nothing, as soon as `cancel` fires, without leaving a read behind that
+    /// could swallow a call.
+    async fn read(&mut self, count: usize, cancel: &CancellationToken) -> Result<Reading>;
 }

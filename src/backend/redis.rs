@@ -26,7 +26,10 @@ use super::{Backend, Beat, DeadLetter, Delivered, GaveUp, Placement, Reader, Sen
 use crate::config::{Settings, Target};
 use crate::error::{EngineError, Result};
 use crate::keys::{FunctionKey, Keys, GROUP};
-use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply, CALLER_RUNNER_PREFIX};
+use crate::protocol::{
+    now_ms, Call, CallContext, ExecutionRef, Expired, FunctionDef, FunctionInfo, ParkedCaller, Reply, Resume,
+    CALLER_RUNNER_PREFIX, PARKED_KEPT_AFTER_DEADLINE_MS, PARKED_PAST_DEADLINE,
+};
 use crate::registry;
 
 /// How long writing a dead letter is tried again while Redis is out.
@@ -57,6 +60,9 @@ struct Scripts {
     keep: Lua,
     deactivate: Lua,
     answer_unstarted: Lua,
+    parked: Lua,
+    park_caller: Lua,
+    expire_parked: Lua,
 }
 
 impl Scripts {
@@ -73,6 +79,9 @@ impl Scripts {
             keep: script!("keep"),
             deactivate: script!("deactivate"),
             answer_unstarted: script!("answer_unstarted"),
+            parked: script!("parked"),
+            park_caller: script!("park_caller"),
+            expire_parked: script!("expire_parked"),
         }
     }
 }
@@ -186,6 +195,11 @@ impl RedisBackend {
                         .key(self.keys.calls(&key))
                         .key(self.keys.watchers(&key, &context.call_id))
                         .key(self.keys.runner(&key, &context.call_id))
+                        .key(self.keys.caller(&key, &context.call_id))
+                        .key(self.keys.resumes(&key))
+                        .key(self.keys.parked(&key, &context.call_id))
+                        .key(self.keys.parked_calls(&key))
+                        .key(self.keys.execution(&key, &context.call_id))
                         .arg(json)
                         .arg(self.settings.reply_ttl.as_millis() as u64)
                         .arg(GROUP)
@@ -271,8 +285,28 @@ impl RedisBackend {
         replies::done(self.scripts.answer_unstarted.name, answered).map(|_| ())
     }
 
-    /// Forgets functions: their registry entry and every key of theirs but stored answers
-    /// (which expire): definition, consumers, calls, dead letters.
+    /// `expire_parked.lua` for one parked call past its deadline: the execution to stop, when
+    /// the timeout became its answer (and the execution is known).
+    async fn expire_parked(&self, key: &FunctionKey, call_id: &str) -> Result<Option<Option<ExecutionRef>>> {
+        let timeout = json_of(&Reply::timed_out(PARKED_PAST_DEADLINE))?;
+        let expired = self
+            .run(
+                ScriptCall::new(&self.scripts.expire_parked)
+                    .key(self.keys.reply(key, call_id))
+                    .key(self.keys.parked(key, call_id))
+                    .key(self.keys.parked_calls(key))
+                    .key(self.keys.caller(key, call_id))
+                    .key(self.keys.resumes(key))
+                    .arg(call_id)
+                    .arg(timeout)
+                    .arg(self.settings.reply_ttl.as_millis() as u64),
+            )
+            .await?;
+        replies::expire_parked(expired)
+    }
+
+    /// Forgets functions: their registry entry and every key of theirs but those of single
+    /// calls (which expire): definition, consumers, calls, resumes, parked calls, dead letters.
     async fn retire(&self, keys: &[FunctionKey]) -> Result<()> {
         if keys.is_empty() {
             return Ok(());
@@ -287,6 +321,8 @@ impl RedisBackend {
                     .arg(self.keys.consumers(key))
                     .arg(self.keys.calls(key))
                     .arg(self.keys.dead_letters(key))
+                    .arg(self.keys.resumes(key))
+                    .arg(self.keys.parked_calls(key))
                     .clone(),
             );
         }
@@ -344,6 +380,16 @@ fn retry_window(deadline: u64) -> u64 {
     deadline.max(now_ms() + 2_000)
 }
 
+/// How long what a parked call leaves in Redis lives: until its deadline, and a while more
+/// for the answer to be read by its caller once woken.
+fn parked_ttl_ms(deadline: u64) -> u64 {
+    deadline.saturating_sub(now_ms()) + PARKED_KEPT_AFTER_DEADLINE_MS
+}
+
+fn json_of<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| EngineError::Internal(e.to_string()))
+}
+
 /// How long a runner key lives: until the call's deadline, and a minute more for a
 /// trigger's execution that starts late to find it.
 fn runner_ttl_ms(deadline: u64) -> u64 {
@@ -377,6 +423,7 @@ impl Backend for RedisBackend {
                     .key(self.keys.definition(&key))
                     .key(self.keys.consumers(&key))
                     .key(self.keys.calls(&key))
+                    .key(self.keys.resumes(&key))
                     .arg(def.version())
                     .arg(json)
                     .arg(consumer)
@@ -467,7 +514,7 @@ impl Backend for RedisBackend {
         placement: Placement<'_>,
     ) -> Result<Sent> {
         let inbox = self.until(call.deadline, || self.inbox_raw()).await?;
-        let reply = inbox.expect(&call.id, self.keys.reply(key, &call.id));
+        let awaited = inbox.expect(&call.id, self.keys.reply(key, &call.id), self.keys.parked(key, &call.id));
         let outcome = self
             .until(call.deadline, || async {
                 // An idempotent call counts as in flight until its caller's deadline.
@@ -498,9 +545,9 @@ impl Backend for RedisBackend {
             })
             .await;
         let sent = match outcome.and_then(replies::send) {
-            Ok(SendReply::Queued { entry_id }) => return Ok(Sent::Queued { entry_id, reply }),
-            Ok(SendReply::Here) => return Ok(Sent::Here { reply }),
-            Ok(SendReply::Joined) => return Ok(Sent::Joined { reply }),
+            Ok(SendReply::Queued { entry_id }) => return Ok(Sent::Queued { entry_id, awaited }),
+            Ok(SendReply::Here) => return Ok(Sent::Here { awaited }),
+            Ok(SendReply::Joined) => return Ok(Sent::Joined { awaited }),
             Ok(SendReply::Answered(stored)) => Ok(Sent::Answered(stored)),
             Ok(SendReply::Stale(def)) => Ok(Sent::Stale(def)),
             Ok(SendReply::Missing) => Ok(Sent::Missing),
@@ -508,7 +555,7 @@ impl Backend for RedisBackend {
             Err(error) => Err(error),
         };
         // Not waiting after all: this caller's place in the inbox goes.
-        drop(reply);
+        drop(awaited);
         inbox.forget(&call.id);
         sent
     }
@@ -518,14 +565,13 @@ impl Backend for RedisBackend {
         key: &FunctionKey,
         call: &Call,
         entry_id: &str,
-        message: &str,
+        outcome: &Reply,
         who: Waiting,
     ) -> Result<GaveUp> {
         if let Some(inbox) = self.inbox.get() {
             inbox.forget(&call.id);
         }
-        let timeout =
-            serde_json::to_string(&Reply::timed_out(message)).map_err(|e| EngineError::Internal(e.to_string()))?;
+        let timeout = json_of(outcome)?;
         let timeout = &timeout;
         let gave_up = self
             .until(retry_window(call.deadline), || async {
@@ -535,11 +581,14 @@ impl Backend for RedisBackend {
                         .key(self.keys.calls(key))
                         .key(self.keys.running(key, &call.id))
                         .key(self.keys.runner(key, &call.id))
+                        .key(self.keys.parked_calls(key))
                         .arg(timeout)
                         .arg(self.settings.reply_ttl.as_millis() as u64)
                         .arg(GROUP)
                         .arg(entry_id)
-                        .arg(who.name()),
+                        .arg(who.name())
+                        .arg(&call.id)
+                        .arg(now_ms()),
                 )
                 .await
             })
@@ -577,8 +626,10 @@ impl Backend for RedisBackend {
         replies::take_back(taken)
     }
 
-    async fn start(&self, context: &CallContext, runner: &str) -> Result<Start> {
+    async fn start(&self, context: &CallContext, runner: &str, execution: Option<&ExecutionRef>) -> Result<Start> {
         let key = context.key()?;
+        let execution = execution.map(json_of).transpose()?.unwrap_or_default();
+        let execution = &execution;
         let started = self
             .until(retry_window(context.deadline), || async {
                 self.run_raw(
@@ -587,11 +638,13 @@ impl Backend for RedisBackend {
                         .key(self.keys.calls(&key))
                         .key(self.keys.reply(&key, &context.call_id))
                         .key(self.keys.definition(&key))
+                        .key(self.keys.execution(&key, &context.call_id))
                         .arg(runner)
                         .arg(&context.entry_id)
                         .arg(GROUP)
                         .arg(runner_ttl_ms(context.deadline))
-                        .arg(now_ms()),
+                        .arg(now_ms())
+                        .arg(execution),
                 )
                 .await
             })
@@ -617,6 +670,72 @@ impl Backend for RedisBackend {
 
     async fn answer_ended(&self, context: &CallContext, reply: &Reply) -> Result<bool> {
         self.store_answer(context, reply, true).await
+    }
+
+    async fn parked(&self, context: &CallContext, execution: Option<&ExecutionRef>) -> Result<bool> {
+        let key = context.key()?;
+        let execution = execution.map(json_of).transpose()?.unwrap_or_default();
+        let execution = &execution;
+        let parked = self
+            .until(retry_window(context.deadline), || async {
+                self.run_raw(
+                    ScriptCall::new(&self.scripts.parked)
+                        .key(self.keys.reply(&key, &context.call_id))
+                        .key(self.keys.parked(&key, &context.call_id))
+                        .key(self.keys.parked_calls(&key))
+                        .key(self.keys.execution(&key, &context.call_id))
+                        .key(self.keys.watchers(&key, &context.call_id))
+                        .key(self.keys.calls(&key))
+                        .arg(&context.call_id)
+                        .arg(context.deadline)
+                        .arg(parked_ttl_ms(context.deadline))
+                        .arg(&context.reply_to)
+                        .arg(execution)
+                        .arg(if context.is_idempotent() { "1" } else { "0" })
+                        .arg(GROUP)
+                        .arg(&context.entry_id)
+                        .arg(now_ms()),
+                )
+                .await
+            })
+            .await?;
+        replies::done(self.scripts.parked.name, parked)
+    }
+
+    async fn park_caller(&self, context: &CallContext, caller: &ParkedCaller) -> Result<Option<Reply>> {
+        let key = context.key()?;
+        let caller = json_of(caller)?;
+        let parked = self
+            .until(retry_window(context.deadline), || async {
+                self.run_raw(
+                    ScriptCall::new(&self.scripts.park_caller)
+                        .key(self.keys.reply(&key, &context.call_id))
+                        .key(self.keys.caller(&key, &context.call_id))
+                        .arg(&caller)
+                        .arg(parked_ttl_ms(context.deadline)),
+                )
+                .await
+            })
+            .await?;
+        replies::park_caller(parked)
+    }
+
+    async fn resumed(&self, key: &FunctionKey, resumes: &[Resume]) -> Result<()> {
+        let entry_ids: Vec<&str> = resumes.iter().map(|resume| resume.entry_id.as_str()).collect();
+        if entry_ids.is_empty() {
+            return Ok(());
+        }
+        let stream = self.keys.resumes(key);
+        let mut pipe = redis::pipe();
+        pipe.cmd("XACK").arg(&stream).arg(GROUP).arg(&entry_ids).ignore();
+        pipe.cmd("XDEL").arg(&stream).arg(&entry_ids).ignore();
+        pipe.atomic();
+        let pipe = &pipe;
+        self.until(now_ms() + DEAD_LETTER_RETRY_MS, || async {
+            let mut connection = self.shared_raw().await?;
+            pipe.query_async::<()>(&mut connection).await
+        })
+        .await
     }
 
     async fn is_answered(&self, context: &CallContext) -> Result<bool> {
@@ -658,7 +777,15 @@ impl Backend for RedisBackend {
             .arg(GROUP)
             .arg(self.settings.stale_after().as_millis() as u64)
             .arg(now.saturating_sub(FORGET_CONSUMERS_AFTER_MS));
-        Ok(Beat { reclaimed: replies::claimed(self.run(&invocation).await?)? })
+        invocation.key(self.keys.resumes(key)).key(self.keys.parked_calls(key));
+        let beaten = replies::beat(self.run(&invocation).await?)?;
+        let mut expired = Vec::new();
+        for call_id in beaten.expired {
+            if let Some(Some(execution)) = self.expire_parked(key, &call_id).await? {
+                expired.push(Expired { call_id, execution });
+            }
+        }
+        Ok(Beat { reclaimed: beaten.calls, resumes: beaten.resumes, expired })
     }
 
     async fn release(&self, key: &FunctionKey, consumer: &str, calls: Vec<Delivered>) -> Result<()> {
@@ -711,7 +838,7 @@ impl Backend for RedisBackend {
         Ok(Box::new(RedisReader::new(
             self.servers.clone(),
             self.shared().await?,
-            self.keys.calls(key),
+            [self.keys.calls(key), self.keys.resumes(key)],
             consumer.to_string(),
             self.address.clone(),
         )))

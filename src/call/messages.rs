@@ -9,6 +9,9 @@ use crate::keys::FunctionKey;
 use crate::protocol::{now_ms, workflow_label, FunctionDef, CALLER_RUNNER_PREFIX, DEFAULT_MAX_ATTEMPTS, GLOBAL_SCOPE};
 use crate::runs::describe_runner;
 
+/// The answer of a call whose caller was stopped (n8n's Stop) while it waited.
+pub const CALLER_STOPPED: &str = "its caller's execution was stopped while it waited for the answer";
+
 /// The definition messages describe when the caller knows none: what the key tells.
 pub fn placeholder(key: &FunctionKey) -> FunctionDef {
     FunctionDef {
@@ -64,6 +67,17 @@ pub fn timeout(def: &FunctionDef, timeout: Duration, picked_up: Option<bool>, ru
             "{head}: no running Function trigger took the call. Check that workflow {workflow} is active and that n8n's main process and workers are running."
         ),
     }
+}
+
+/// A caller that cannot park (`reason`) may not wait in place either: its process already
+/// has every slot it can spare waiting on other processes (`remote_limit`).
+pub fn cannot_wait(def: &FunctionDef, reason: &str, remote_limit: usize) -> String {
+    let reason = if reason.is_empty() { String::new() } else { format!(" {reason}") };
+    format!(
+        "The {} is waiting (its execution parked at a Wait, an approval or a form), and this caller cannot park meanwhile:{reason} Waiting would hold a worker slot, and {} of this worker's slots already wait like that: a parked execution needs a free slot to resume in, so one more would risk that none ever frees.",
+        def.describe(),
+        remote_limit
+    )
 }
 
 /// A caller that joined an idempotent call in flight timed out: that call still runs.

@@ -76,11 +76,16 @@ impl Request {
     }
 }
 
-/// Calls a function and waits for its answer; only Function triggers run it.
+/// Calls a function and waits for its answer, also while its execution is parked; only
+/// Function triggers run it.
 pub async fn call(calling: Calling, request: Request) -> Result<Value> {
     let mut outgoing = Outgoing::new(calling, Request { policy: None, ..request });
-    match outgoing.next().await? {
-        Step::Value(value) => Ok(value),
-        Step::Run(_) => Err(EngineError::Internal("A call without a policy was handed back to run".into())),
+    let mut step = outgoing.next().await?;
+    loop {
+        step = match step {
+            Step::Value(value) => return Ok(value),
+            Step::Parked(_) => outgoing.wait_in_place("").await?,
+            Step::Run(_) => return Err(EngineError::Internal("A call without a policy was handed back to run".into())),
+        };
     }
 }

@@ -13,13 +13,14 @@ use super::messages;
 use super::slots::WaitingOnOthers;
 use super::{Calling, Request};
 use crate::access;
-use crate::backend::{Placement, Sent, Waiting};
+use crate::backend::{Awaited, Placement, Sent, Waiting};
 use crate::error::{EngineError, Result};
 use crate::keys::FunctionKey;
-use crate::protocol::{now_ms, Call, FunctionDef, Reply, PROTOCOL_VERSION};
+use crate::protocol::{now_ms, Call, ExecutionRef, FunctionDef, Reply, PROTOCOL_VERSION};
 
-/// The longest wait a call may ask for.
-const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+/// The longest wait a call may ask for: a call whose function waits for a person (an
+/// approval over a weekend, a form) may wait days, parked, at no cost.
+const MAX_TIMEOUT: Duration = Duration::from_secs(31 * 24 * 3600);
 /// Longest idempotency key accepted, in bytes.
 const MAX_IDEMPOTENCY_KEY: usize = 1024;
 /// Names the ids of idempotent calls: the same function and key always give the same id.
@@ -32,6 +33,8 @@ pub struct Pending {
     pub entry_id: String,
     pub who: Waiting,
     pub reply: oneshot::Receiver<Reply>,
+    /// Word that the function's execution parked; None once heard.
+    pub parked: Option<oneshot::Receiver<ExecutionRef>>,
     /// The definition the call was checked against (or what its key tells).
     pub def: FunctionDef,
     /// The definition version the call was sent with ("" when none was known).
@@ -97,20 +100,21 @@ pub async fn send(calling: &Calling, request: &Request) -> Result<Sending> {
             _ => Placement::Queue,
         };
         let sent = backend.send(key, &call, &json, &version, idempotent, placement).await?;
-        let pending = |entry_id: String, who: Waiting, reply: oneshot::Receiver<Reply>| Pending {
+        let pending = |entry_id: String, who: Waiting, awaited: Awaited| Pending {
             call: call.clone(),
             entry_id,
             who,
-            reply,
+            reply: awaited.reply,
+            parked: Some(awaited.parked),
             def: described(known.as_ref(), key),
             version: version.clone(),
         };
         return match sent {
-            Sent::Queued { entry_id, reply } => {
-                Ok(Sending::Queued { pending: pending(entry_id, who, reply), counted: counted.flatten() })
+            Sent::Queued { entry_id, awaited } => {
+                Ok(Sending::Queued { pending: pending(entry_id, who, awaited), counted: counted.flatten() })
             }
-            Sent::Here { reply } => Ok(Sending::Here(pending(String::new(), who, reply))),
-            Sent::Joined { reply } => Ok(Sending::Joined(pending(String::new(), Waiting::Joined, reply))),
+            Sent::Here { awaited } => Ok(Sending::Here(pending(String::new(), who, awaited))),
+            Sent::Joined { awaited } => Ok(Sending::Joined(pending(String::new(), Waiting::Joined, awaited))),
             Sent::Answered(reply) => Ok(Sending::Answered(reply)),
             Sent::Stale(def) => {
                 known = Some(calling.definitions.remember(key, def));
@@ -135,7 +139,7 @@ pub async fn send(calling: &Calling, request: &Request) -> Result<Sending> {
 fn check(request: &Request) -> Result<()> {
     if request.timeout.is_zero() || request.timeout > MAX_TIMEOUT {
         return Err(EngineError::InvalidOptions(format!(
-            "The timeout must be between 1 ms and 24 h, got {} ms.",
+            "The timeout must be between 1 ms and 31 days, got {} ms.",
             request.timeout.as_millis()
         )));
     }

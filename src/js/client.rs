@@ -14,6 +14,7 @@ use super::promises;
 use super::served::ServedFunction;
 use super::types::{
     CallContext, CallRequest, CallerIdentity, ClientOptions, ExecutionRef, FunctionDefinition, FunctionInfo, RunHere,
+    StoredAnswer,
 };
 use crate::access;
 use crate::backend::Start;
@@ -124,10 +125,16 @@ impl FunctionsClient {
     /// step): "run", or "elsewhere" when its caller took the call back or another execution
     /// runs it, or "answered" when it has its answer already (answered or timed out).
     #[napi]
-    pub fn start<'env>(&self, env: &'env Env, context: CallContext) -> napi::Result<PromiseRaw<'env, String>, Code> {
+    pub fn start<'env>(
+        &self,
+        env: &'env Env,
+        context: CallContext,
+        execution: Option<ExecutionRef>,
+    ) -> napi::Result<PromiseRaw<'env, String>, Code> {
         let engine = self.engine.clone();
+        let execution = execution.map(crate::protocol::ExecutionRef::from);
         promises::promise(env, async move {
-            Ok(match engine.start(&context.into()).await.js()? {
+            Ok(match engine.start(&context.into(), execution.as_ref()).await.js()? {
                 Start::Run => "run",
                 Start::Elsewhere => "elsewhere",
                 Start::Answered => "answered",
@@ -163,6 +170,22 @@ impl FunctionsClient {
         let engine = self.engine.clone();
         let execution = execution.map(Into::into);
         promises::promise(env, async move { engine.fail(&context.into(), &message, execution).await.js() })
+    }
+
+    /// The call's stored answer (its value, or its error and kind), or null when it has none:
+    /// what a caller woken after parking reads.
+    #[napi(ts_return_type = "Promise<StoredAnswer | null>")]
+    pub fn stored_answer<'env>(
+        &self,
+        env: &'env Env,
+        context: CallContext,
+    ) -> napi::Result<PromiseRaw<'env, Option<StoredAnswer>>, Code> {
+        let engine = self.engine.clone();
+        promises::promise(env, async move {
+            let key = crate::protocol::CallContext::from(context);
+            let reply = engine.stored_answer(&key).await.js()?;
+            Ok(reply.map(|reply| StoredAnswer::of(reply, &key.function)))
+        })
     }
 
     /// How the call was answered, if it was: "value", "failed", "timeout" (its caller stopped

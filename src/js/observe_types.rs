@@ -3,6 +3,7 @@
 use napi_derive::napi;
 use serde_json::Value;
 
+use super::types::ExecutionRef;
 use crate::observe::{dead, event, status};
 
 /// One event of a call's or a function's life (see docs/ARCHITECTURE.md, "Event feed").
@@ -10,7 +11,8 @@ use crate::observe::{dead, event, status};
 pub struct FunctionEvent {
     /// Epoch ms, by the recording process's clock.
     pub at: f64,
-    /// served, stopped, deactivated, queued, picked-up, started, taken-back, returned,
+    /// served, stopped, deactivated, queued, picked-up, started, taken-back, parked,
+    /// caller-parked, resumed, returned,
     /// failed, timed-out, reclaimed, dead-lettered or heartbeat-lost.
     pub kind: String,
     /// "<scope>/<name>".
@@ -51,6 +53,8 @@ pub struct FunctionStatus {
     /// The oldest open calls (at most 100), oldest first.
     pub calls: Vec<CallStatus>,
     pub dead_letters: f64,
+    /// Calls whose executions parked (a Wait, an approval, a form), soonest deadline first.
+    pub parked: Vec<ParkedCallStatus>,
     /// What needs attention: calls waiting with no live trigger, calls past their deadline.
     pub problems: Vec<String>,
 }
@@ -62,6 +66,19 @@ pub struct ConsumerStatus {
     /// Epoch ms of its last heartbeat.
     pub last_beat: f64,
     pub live: bool,
+}
+
+#[napi(object)]
+pub struct ParkedCallStatus {
+    pub call_id: String,
+    /// Epoch ms when its caller stops waiting.
+    pub deadline: f64,
+    /// Since when it is parked (epoch ms), when known.
+    pub parked_at: Option<f64>,
+    /// The function's parked execution: what the call waits on.
+    pub execution: Option<ExecutionRef>,
+    /// The caller's execution, when it parked too.
+    pub caller: Option<ExecutionRef>,
 }
 
 #[napi(object)]
@@ -138,6 +155,17 @@ impl From<status::FunctionStatus> for FunctionStatus {
                 })
                 .collect(),
             dead_letters: s.dead_letters as f64,
+            parked: s
+                .parked
+                .into_iter()
+                .map(|p| ParkedCallStatus {
+                    call_id: p.call_id,
+                    deadline: p.deadline as f64,
+                    parked_at: p.parked_at.map(|at| at as f64),
+                    execution: p.execution.map(Into::into),
+                    caller: p.caller.map(Into::into),
+                })
+                .collect(),
             problems: s.problems,
         }
     }

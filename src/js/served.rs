@@ -8,7 +8,7 @@ use napi_derive::napi;
 
 use super::errors::{Code, IntoJs};
 use super::promises;
-use super::types::{CallContext, IncomingCall};
+use super::types::{CallContext, IncomingCall, ParkedWork};
 use crate::engine::Engine;
 use crate::serve::{Closing, Served};
 
@@ -38,6 +38,34 @@ impl ServedFunction {
     pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Vec<IncomingCall>>, Code> {
         let served = self.served.clone();
         promises::promise(env, async move { Ok(served.next().await.into_iter().map(IncomingCall::from).collect()) })
+    }
+
+    /// Waits for work on parked calls of this function: callers to wake ("resume") and
+    /// executions past their call's deadline to stop ("expired"); an empty array once closed.
+    #[napi]
+    pub fn next_parked<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Vec<ParkedWork>>, Code> {
+        let served = self.served.clone();
+        promises::promise(
+            env,
+            async move { Ok(served.next_parked().await.into_iter().map(ParkedWork::from).collect()) },
+        )
+    }
+
+    /// These resumes are done: their callers were woken, or cannot be any more. One not
+    /// reported is handed out again later.
+    #[napi]
+    pub fn resumed<'env>(&self, env: &'env Env, resumes: Vec<ParkedWork>) -> napi::Result<PromiseRaw<'env, ()>, Code> {
+        let served = self.served.clone();
+        let resumes: Vec<_> = resumes.into_iter().filter_map(ParkedWork::into_resume).collect();
+        promises::promise(env, async move { served.resumed(&resumes).await.js() })
+    }
+
+    /// The execution of a call parked (a Wait, an approval, a form): its callers hear of
+    /// it, and may park too. False when the call has its answer already.
+    #[napi]
+    pub fn parked<'env>(&self, env: &'env Env, context: CallContext) -> napi::Result<PromiseRaw<'env, bool>, Code> {
+        let engine = self.engine.clone();
+        promises::promise(env, async move { engine.parked(&context.into(), None).await.js() })
     }
 
     /// The execution of a call has ended, failed with `error` if it did. If nothing answered

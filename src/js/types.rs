@@ -168,7 +168,8 @@ pub struct RunHere {
     pub take_back_after_ms: Option<f64>,
 }
 
-/// What a caller does next: the function's `value`, or a call to `run` in this process.
+/// What a caller does next: the function's `value`, a call to `run` in this process, or
+/// word that the function's execution `parked`.
 #[napi(object)]
 pub struct CallStep {
     /// True when `value` is the answer (it may be null).
@@ -179,6 +180,63 @@ pub struct CallStep {
     pub workflow_id: Option<String>,
     /// The Function node (n8n's `INode`) to start the function's workflow at.
     pub start_node: Option<Value>,
+    /// The function's execution parked (a Wait, an approval, a form): `park()` the
+    /// caller, or `waitInPlace()`.
+    pub parked: Option<ExecutionRef>,
+}
+
+/// A call's answer as stored: the value, or the error its caller raises (`code`, `message`).
+#[napi(object)]
+pub struct StoredAnswer {
+    /// "value", "failed", "timeout" or "inactive".
+    pub kind: String,
+    pub value: Option<Value>,
+    /// The engine's error code the caller gets, and its message.
+    pub code: Option<String>,
+    pub message: Option<String>,
+    /// The function's execution that answered, when n8n recorded one.
+    pub execution: Option<ExecutionRef>,
+}
+
+impl StoredAnswer {
+    /// What a caller of `function` gets from `reply`.
+    pub fn of(reply: protocol::Reply, function: &str) -> Self {
+        let kind = reply.kind_name().to_string();
+        let execution = reply.execution.clone().map(ExecutionRef::from);
+        let name =
+            crate::keys::FunctionKey::parse(function).map(|key| key.name).unwrap_or_else(|| function.to_string());
+        match reply.into_result(&name) {
+            Ok(value) => Self { kind, value: Some(value), code: None, message: None, execution },
+            Err(error) => Self {
+                kind,
+                value: None,
+                code: Some(error.code().to_string()),
+                message: Some(error.to_string()),
+                execution,
+            },
+        }
+    }
+}
+
+/// A caller that parked its execution until its call is answered.
+#[napi(object)]
+pub struct ParkedCaller {
+    /// n8n's signed URL that resumes the caller's execution (`$execution.resumeUrl`).
+    pub resume_url: String,
+    pub execution: ExecutionRef,
+}
+
+/// Work a Function trigger does for parked calls of its function (`nextParked()`).
+#[napi(object)]
+pub struct ParkedWork {
+    /// "resume": wake `caller` (its call has its answer), then report `resumed()`.
+    /// "expired": the call's deadline passed while `execution` was parked: stop it.
+    pub kind: String,
+    pub call_id: String,
+    /// Its entry in the resumes stream ("resume"), for `resumed()`.
+    pub entry_id: Option<String>,
+    pub caller: Option<ParkedCaller>,
+    pub execution: Option<ExecutionRef>,
 }
 
 #[napi(object)]
@@ -348,8 +406,16 @@ impl From<call::Step> for CallStep {
     fn from(step: call::Step) -> Self {
         match step {
             call::Step::Value(value) => {
-                Self { done: true, value: Some(value), run: None, workflow_id: None, start_node: None }
+                Self { done: true, value: Some(value), run: None, workflow_id: None, start_node: None, parked: None }
             }
+            call::Step::Parked(execution) => Self {
+                done: false,
+                value: None,
+                run: None,
+                workflow_id: None,
+                start_node: None,
+                parked: Some(execution.into()),
+            },
             call::Step::Run(here) => {
                 let here = *here;
                 Self {
@@ -358,6 +424,7 @@ impl From<call::Step> for CallStep {
                     run: Some(here.call.into()),
                     workflow_id: Some(here.workflow_id),
                     start_node: Some(here.start_node),
+                    parked: None,
                 }
             }
         }
@@ -372,5 +439,45 @@ impl RunHere {
             slot: self.slot,
             take_back_after: Duration::from_millis(ms as u64),
         }
+    }
+}
+
+impl From<ParkedCaller> for protocol::ParkedCaller {
+    fn from(caller: ParkedCaller) -> Self {
+        Self { resume_url: caller.resume_url, execution: caller.execution.into() }
+    }
+}
+
+impl From<protocol::ParkedCaller> for ParkedCaller {
+    fn from(caller: protocol::ParkedCaller) -> Self {
+        Self { resume_url: caller.resume_url, execution: caller.execution.into() }
+    }
+}
+
+impl From<crate::serve::ParkedWork> for ParkedWork {
+    fn from(work: crate::serve::ParkedWork) -> Self {
+        match work {
+            crate::serve::ParkedWork::Resume(resume) => Self {
+                kind: "resume".into(),
+                call_id: resume.call_id,
+                entry_id: Some(resume.entry_id),
+                caller: Some(resume.caller.into()),
+                execution: None,
+            },
+            crate::serve::ParkedWork::Expired(expired) => Self {
+                kind: "expired".into(),
+                call_id: expired.call_id,
+                entry_id: None,
+                caller: None,
+                execution: Some(expired.execution.into()),
+            },
+        }
+    }
+}
+
+impl ParkedWork {
+    /// The resume this reports done, if it is one.
+    pub fn into_resume(self) -> Option<protocol::Resume> {
+        Some(protocol::Resume { entry_id: self.entry_id?, call_id: self.call_id, caller: self.caller?.into() })
     }
 }

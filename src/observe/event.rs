@@ -23,6 +23,12 @@ pub enum EventKind {
     Started,
     /// The caller took its call back to run it itself (no worker slot freed in time).
     TakenBack,
+    /// The execution running the call parked (a Wait, an approval, a form): `who` is it.
+    Parked,
+    /// The caller parked its own execution until the answer comes: `who` is it.
+    CallerParked,
+    /// A parked caller was woken with the answer.
+    Resumed,
     /// The call was answered with a value.
     Returned,
     /// The call was answered with an error.
@@ -47,6 +53,9 @@ impl EventKind {
             Self::PickedUp => "picked-up",
             Self::Started => "started",
             Self::TakenBack => "taken-back",
+            Self::Parked => "parked",
+            Self::CallerParked => "caller-parked",
+            Self::Resumed => "resumed",
             Self::Returned => "returned",
             Self::Failed => "failed",
             Self::TimedOut => "timed-out",

@@ -50,11 +50,22 @@ pub enum CallOutcome {
     Unavailable,
     /// A fault of the package itself.
     Error,
+    /// The function's execution parked, and its caller parked too: the answer wakes it,
+    /// maybe in another process.
+    Parked,
 }
 
 impl CallOutcome {
-    pub const ALL: [Self; 7] =
-        [Self::Returned, Self::Failed, Self::TimedOut, Self::Refused, Self::Inactive, Self::Unavailable, Self::Error];
+    pub const ALL: [Self; 8] = [
+        Self::Returned,
+        Self::Failed,
+        Self::TimedOut,
+        Self::Refused,
+        Self::Inactive,
+        Self::Unavailable,
+        Self::Error,
+        Self::Parked,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -65,6 +76,7 @@ impl CallOutcome {
             Self::Inactive => "inactive",
             Self::Unavailable => "unavailable",
             Self::Error => "error",
+            Self::Parked => "parked",
         }
     }
 
@@ -79,7 +91,8 @@ impl CallOutcome {
             | EngineError::PayloadTooLarge(_)
             | EngineError::InvalidOptions(_)
             | EngineError::InvalidDefinition(_)
-            | EngineError::InvalidCallContext(_) => Self::Refused,
+            | EngineError::InvalidCallContext(_)
+            | EngineError::CallerCannotWait(_) => Self::Refused,
             EngineError::Internal(_) => Self::Error,
         }
     }
@@ -340,6 +353,13 @@ impl CallMeter {
         counts.in_flight.fetch_sub(1, Relaxed);
     }
 
+    /// The caller parked: its call's end is not this process's to see.
+    pub fn parked(&mut self) {
+        let Some((counts, started)) = self.counting.take() else { return };
+        counts.calls[CallOutcome::Parked as usize].observe(started.elapsed().as_secs_f64());
+        counts.in_flight.fetch_sub(1, Relaxed);
+    }
+
     /// The caller ran the call itself and that run failed with attempts left.
     pub fn retried(&self) {
         if let Some((counts, _)) = &self.counting {
@@ -386,8 +406,21 @@ mod tests {
         drop(other);
         let seen = caller(&metrics);
         assert_eq!(seen.in_flight, 0);
-        assert_eq!(seen.calls.iter().map(DurationSnapshot::count).collect::<Vec<_>>(), vec![1, 0, 0, 0, 1, 0, 0]);
+        assert_eq!(seen.calls.iter().map(DurationSnapshot::count).collect::<Vec<_>>(), vec![1, 0, 0, 0, 1, 0, 0, 0]);
         assert_eq!(seen.calls[0].buckets[0], 1, "an instant call falls in the 1 ms bucket");
+    }
+
+    #[test]
+    fn a_parked_call_counts_as_parked_and_leaves_the_flight() {
+        let metrics = Metrics::default();
+        let mut call = CallMeter::start(Some(&metrics), &key("approve"));
+        call.parked();
+        call.saw(Ok(true)); // its end is another process's to see: ignored here
+        drop(call);
+        let seen = of(&metrics.snapshot(), "__global__/approve").caller.clone().unwrap();
+        assert_eq!(seen.in_flight, 0);
+        let counts: Vec<u64> = seen.calls.iter().map(DurationSnapshot::count).collect();
+        assert_eq!(counts, vec![0, 0, 0, 0, 0, 0, 0, 1]);
     }
 
     #[test]

@@ -12,11 +12,15 @@ use super::event::{Event, EventKind};
 use super::feed::Feed;
 use super::metrics::{Metrics, RunOutcome};
 use super::status;
-use crate::backend::{Backend, Beat, DeadLetter, Delivered, GaveUp, Placement, Reader, Sent, Start, TakeBack, Waiting};
+use crate::backend::{
+    Backend, Beat, DeadLetter, Delivered, GaveUp, Placement, Reader, Reading, Sent, Start, TakeBack, Waiting,
+};
 use crate::config::{Settings, Target};
 use crate::error::Result;
 use crate::keys::FunctionKey;
-use crate::protocol::{now_ms, Call, CallContext, FunctionDef, FunctionInfo, Reply, ReplyKind};
+use crate::protocol::{
+    now_ms, Call, CallContext, ExecutionRef, FunctionDef, FunctionInfo, ParkedCaller, Reply, ReplyKind, Resume,
+};
 
 /// Consumers are checked for lost heartbeats every this many beats (one command).
 const LOST_CHECK_EVERY: u32 = 3;
@@ -174,8 +178,8 @@ impl Backend for ObservedBackend {
         Ok(taken)
     }
 
-    async fn start(&self, context: &CallContext, runner: &str) -> Result<Start> {
-        let started = self.inner.start(context, runner).await?;
+    async fn start(&self, context: &CallContext, runner: &str, execution: Option<&ExecutionRef>) -> Result<Start> {
+        let started = self.inner.start(context, runner, execution).await?;
         if started == Start::Run {
             if let Some(metrics) = self.metrics {
                 metrics.serving(&context.function);
@@ -195,11 +199,12 @@ impl Backend for ObservedBackend {
         key: &FunctionKey,
         call: &Call,
         entry_id: &str,
-        message: &str,
+        outcome: &Reply,
         who: Waiting,
     ) -> Result<GaveUp> {
-        let gave_up = self.inner.give_up(key, call, entry_id, message, who).await?;
+        let gave_up = self.inner.give_up(key, call, entry_id, outcome, who).await?;
         if matches!(gave_up, GaveUp::TimedOut { .. }) && who != Waiting::Joined {
+            let message = outcome.error.as_ref().map(|error| error.message.as_str()).unwrap_or_default();
             self.feed.emit(Event::new(EventKind::TimedOut, key.as_string()).call(&call.id).message(message));
         }
         Ok(gave_up)
@@ -236,6 +241,36 @@ impl Backend for ObservedBackend {
         }
         self.check_heartbeats(key).await;
         Ok(beat)
+    }
+
+    async fn parked(&self, context: &CallContext, execution: Option<&ExecutionRef>) -> Result<bool> {
+        let parked = self.inner.parked(context, execution).await?;
+        if parked {
+            let mut event = Event::new(EventKind::Parked, &context.function).call(&context.call_id);
+            if let Some(execution) = execution {
+                event = event.who(&execution.execution_id);
+            }
+            self.feed.emit(event.attempt(context.attempt));
+        }
+        Ok(parked)
+    }
+
+    async fn park_caller(&self, context: &CallContext, caller: &ParkedCaller) -> Result<Option<Reply>> {
+        let answered = self.inner.park_caller(context, caller).await?;
+        if answered.is_none() {
+            let event = Event::new(EventKind::CallerParked, &context.function).call(&context.call_id);
+            self.feed.emit(event.who(&caller.execution.execution_id));
+        }
+        Ok(answered)
+    }
+
+    async fn resumed(&self, key: &FunctionKey, resumes: &[Resume]) -> Result<()> {
+        self.inner.resumed(key, resumes).await?;
+        for resume in resumes {
+            let event = Event::new(EventKind::Resumed, key.as_string()).call(&resume.call_id);
+            self.feed.emit(event.who(&resume.caller.execution.execution_id));
+        }
+        Ok(())
     }
 
     async fn is_answered(&self, context: &CallContext) -> Result<bool> {
@@ -298,14 +333,14 @@ struct ObservedReader {
 
 #[async_trait]
 impl Reader for ObservedReader {
-    async fn read(&mut self, count: usize, cancel: &CancellationToken) -> Result<Vec<Delivered>> {
-        let delivered = self.inner.read(count, cancel).await?;
-        for entry in &delivered {
+    async fn read(&mut self, count: usize, cancel: &CancellationToken) -> Result<Reading> {
+        let reading = self.inner.read(count, cancel).await?;
+        for entry in &reading.calls {
             if let Ok(call) = &entry.call {
                 let event = Event::new(EventKind::PickedUp, &self.function).call(&call.id);
                 self.feed.emit(event.who(&self.consumer).attempt(Some(entry.attempt)));
             }
         }
-        Ok(delivered)
+        Ok(reading)
     }
 }

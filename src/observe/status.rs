@@ -4,12 +4,13 @@
 
 use redis::streams::{StreamPendingCountReply, StreamRangeReply};
 use redis::AsyncCommands;
+use serde_json::Value;
 
 use super::redis_feed::Deployment;
 use crate::backend::Backend;
 use crate::error::Result;
 use crate::keys::{FunctionKey, GROUP};
-use crate::protocol::{now_ms, Call, FunctionDef};
+use crate::protocol::{now_ms, Call, ExecutionRef, FunctionDef, ParkedCaller};
 
 /// Calls listed per function (the oldest); the counts cover all of them.
 const CALLS_SHOWN: usize = 100;
@@ -35,6 +36,8 @@ pub struct FunctionStatus {
     /// The oldest open calls, oldest first.
     pub calls: Vec<CallStatus>,
     pub dead_letters: u64,
+    /// Calls whose executions parked (a Wait, an approval, a form), soonest deadline first.
+    pub parked: Vec<ParkedStatus>,
     /// What needs someone's attention; empty when healthy.
     pub problems: Vec<String>,
 }
@@ -44,6 +47,19 @@ pub struct ConsumerStatus {
     pub name: String,
     pub last_beat: u64,
     pub live: bool,
+}
+
+#[derive(Debug)]
+pub struct ParkedStatus {
+    pub call_id: String,
+    /// Epoch ms when its caller stops waiting.
+    pub deadline: u64,
+    /// Since when (epoch ms), when known.
+    pub parked_at: Option<u64>,
+    /// The parked execution of the function (what the call waits on).
+    pub execution: Option<ExecutionRef>,
+    /// The caller's execution, when the caller parked too.
+    pub caller: Option<ExecutionRef>,
 }
 
 #[derive(Debug)]
@@ -104,6 +120,7 @@ async fn function_status(
     pipe.cmd("XRANGE").arg(&calls_key).arg("-").arg("+").arg("COUNT").arg(CALLS_SHOWN);
     pipe.cmd("XLEN").arg(keys.dead_letters(key));
     pipe.cmd("HEXISTS").arg(keys.definition(key)).arg("deactivatedAt");
+    pipe.cmd("ZRANGE").arg(keys.parked_calls(key)).arg(0).arg(CALLS_SHOWN - 1).arg("WITHSCORES");
     let mut connection = deployment.connection().await?;
     let replies: Vec<redis::Value> = pipe.query_async(&mut connection).await.map_err(|e| deployment.error(e))?;
     let value = |i: usize| replies.get(i).cloned().unwrap_or(redis::Value::Nil);
@@ -112,7 +129,9 @@ async fn function_status(
     let entries: StreamRangeReply = redis::from_redis_value(value(2)).unwrap_or_default();
     let dead_letters: u64 = redis::from_redis_value(value(3)).unwrap_or(0);
     let deactivated: bool = redis::from_redis_value(value(4)).unwrap_or(false);
+    let parked_calls: Vec<(String, f64)> = redis::from_redis_value(value(5)).unwrap_or_default();
     let (in_flight, pending) = held_calls(&mut connection, &calls_key).await;
+    let parked = parked_status(&mut connection, deployment, key, parked_calls).await;
 
     let now = now_ms();
     let stale_before = now.saturating_sub(backend.settings().stale_after().as_millis() as u64);
@@ -172,8 +191,46 @@ async fn function_status(
         in_flight,
         calls,
         dead_letters,
+        parked,
         problems,
     })
+}
+
+/// What each parked call waits on (its parked execution) and who waits for it (a caller that
+/// parked too): one round trip for all of them.
+async fn parked_status(
+    connection: &mut crate::backend::redis::connect::Shared,
+    deployment: &Deployment,
+    key: &FunctionKey,
+    calls: Vec<(String, f64)>,
+) -> Vec<ParkedStatus> {
+    if calls.is_empty() {
+        return Vec::new();
+    }
+    let mut pipe = redis::pipe();
+    for (call_id, _) in &calls {
+        pipe.cmd("GET").arg(deployment.keys.parked(key, call_id));
+        pipe.cmd("GET").arg(deployment.keys.caller(key, call_id));
+    }
+    let found: Vec<Option<String>> = pipe.query_async(connection).await.unwrap_or_default();
+    calls
+        .into_iter()
+        .enumerate()
+        .map(|(index, (call_id, deadline))| {
+            let marker = found.get(2 * index).cloned().flatten().and_then(|j| serde_json::from_str::<Value>(&j).ok());
+            let caller =
+                found.get(2 * index + 1).cloned().flatten().and_then(|j| serde_json::from_str::<ParkedCaller>(&j).ok());
+            ParkedStatus {
+                call_id,
+                deadline: deadline as u64,
+                parked_at: marker.as_ref().and_then(|m| m["parkedAt"].as_u64()),
+                execution: marker
+                    .and_then(|m| serde_json::from_value::<ExecutionRef>(m).ok())
+                    .filter(|e| !e.execution_id.is_empty()),
+                caller: caller.map(|caller| caller.execution),
+            }
+        })
+        .collect()
 }
 
 /// How many of the stream's calls consumers hold, and the oldest of them. A stream whose

@@ -16,8 +16,8 @@ use crate::config::Settings;
 use crate::error::Result;
 use crate::keys::FunctionKey;
 use crate::protocol::{
-    now_ms, Args, CallContext, Caller, FunctionDef, IncomingCall, Reply, CALLER_RUNNER_PREFIX, NO_RETURN,
-    PROTOCOL_VERSION,
+    now_ms, Args, CallContext, Caller, ExecutionRef, FunctionDef, IncomingCall, ParkedCaller, Reply,
+    CALLER_RUNNER_PREFIX, NO_RETURN, PROTOCOL_VERSION,
 };
 
 pub use self::held::Holder;
@@ -144,18 +144,39 @@ impl Runs {
         self.held.release_consumer(consumer);
     }
 
-    /// An execution begins to run its call (the Function node's first step): `Run` unless
-    /// the caller took the call back, another execution runs it, or it has its answer.
-    pub async fn start(&self, context: &CallContext) -> Result<Start> {
+    /// An execution (`execution`, when n8n gave it an id) begins to run its call (the
+    /// Function node's first step): `Run` unless the caller took the call back, another
+    /// execution runs it, or it has its answer.
+    pub async fn start(&self, context: &CallContext, execution: Option<&ExecutionRef>) -> Result<Start> {
         context.check()?;
         if context.runner.as_deref() == Some(self.caller_runner.as_str()) {
             return Ok(Start::Run); // this process's caller runs its own call
         }
-        let started = self.backend.start(context, self.running.runner()).await?;
+        let started = self.backend.start(context, self.running.runner(), execution).await?;
         if started == Start::Run {
             self.running.add(context.key()?, context.entry_id.clone(), context.call_id.clone());
         }
         Ok(started)
+    }
+
+    /// The execution running the call parked (a Wait, an approval, a form): not an end, so
+    /// the run stays held; its callers hear of it and may park too. `execution`: the
+    /// parked execution, when the reporter knows it (else the one its start recorded).
+    /// False when the call has its answer already.
+    pub async fn parked(&self, context: &CallContext, execution: Option<&ExecutionRef>) -> Result<bool> {
+        context.check()?;
+        let parked = self.backend.parked(context, execution).await?;
+        // Nobody holds a parked call: its execution's end is no trigger's to report any more,
+        // and its stream entry is gone (no takeover may run it again while it waits).
+        self.held.release(&context.call_id);
+        self.running.forget(&context.key()?, &context.call_id);
+        Ok(parked)
+    }
+
+    /// The call's caller parks its own execution (see `Backend::park_caller`).
+    pub async fn park_caller(&self, context: &CallContext, caller: &ParkedCaller) -> Result<Option<Reply>> {
+        context.check()?;
+        self.backend.park_caller(context, caller).await
     }
 
     /// Answers the call; false when it had its answer already (the first answer wins).

@@ -1,7 +1,8 @@
 //! One Pub/Sub channel per client process where answers arrive, dispatched to the
-//! waiting calls by id. One connection serves any number of calls in flight. The stored
-//! reply stays the source of truth: after a reconnect every waiting call looks its
-//! reply up, so a notification lost while disconnected loses nothing.
+//! waiting calls by id, with word that a call's execution parked. One connection serves
+//! any number of calls in flight. The stored reply (and the parked marker) stay the source
+//! of truth: after a reconnect every waiting call looks them up, so a notification lost
+//! while disconnected loses nothing.
 //!
 //! On a Redis Cluster the channel is an ordinary one: PUBLISH reaches subscribers on every
 //! node, but through the cluster bus, which adds milliseconds. So the inbox listens on every
@@ -19,12 +20,16 @@ use redis::{Client, RedisResult};
 use tokio::sync::oneshot;
 
 use super::connect::Shared;
-use crate::protocol::Reply;
+use crate::backend::Awaited;
+use crate::protocol::{ExecutionRef, Notice, Reply};
 
 /// The callers waiting for one call: several when callers joined an idempotent call.
 struct Waiter {
     reply_key: String,
+    parked_key: String,
     txs: Vec<oneshot::Sender<Reply>>,
+    /// Told once, when the call's execution parks.
+    parked: Vec<oneshot::Sender<ExecutionRef>>,
 }
 
 type Waiters = Arc<Mutex<HashMap<String, Waiter>>>;
@@ -52,10 +57,19 @@ impl Inbox {
         Ok(Self { channel, waiters })
     }
 
-    pub fn expect(&self, call_id: &str, reply_key: String) -> oneshot::Receiver<Reply> {
-        let (tx, rx) = oneshot::channel();
-        lock(&self.waiters).entry(call_id.to_string()).or_insert(Waiter { reply_key, txs: Vec::new() }).txs.push(tx);
-        rx
+    pub fn expect(&self, call_id: &str, reply_key: String, parked_key: String) -> Awaited {
+        let (tx, reply) = oneshot::channel();
+        let (parked_tx, parked) = oneshot::channel();
+        let mut waiters = lock(&self.waiters);
+        let waiter = waiters.entry(call_id.to_string()).or_insert(Waiter {
+            reply_key,
+            parked_key,
+            txs: Vec::new(),
+            parked: Vec::new(),
+        });
+        waiter.txs.push(tx);
+        waiter.parked.push(parked_tx);
+        Awaited { reply, parked }
     }
 
     /// Forgets the callers of `call_id` that stopped waiting (dropped their receiver).
@@ -126,7 +140,7 @@ async fn listen(
     }
 }
 
-/// "<callId> <reply json>": read only for a call still waiting (on a cluster every node
+/// "<callId> <notice json>": read only for a call still waiting (on a cluster every node
 /// delivers its copy).
 fn hear(waiters: &Waiters, payload: &[u8]) {
     let Some((call_id, json)) = std::str::from_utf8(payload).ok().and_then(|text| text.split_once(' ')) else {
@@ -135,8 +149,19 @@ fn hear(waiters: &Waiters, payload: &[u8]) {
     if !lock(waiters).contains_key(call_id) {
         return;
     }
-    if let Ok(reply) = serde_json::from_str(json) {
-        deliver(waiters, call_id, reply);
+    match serde_json::from_str(json) {
+        Ok(Notice::Answer(reply)) => deliver(waiters, call_id, reply),
+        Ok(Notice::Parked { parked }) => tell_parked(waiters, call_id, parked),
+        Err(_) => {}
+    }
+}
+
+/// Tells the callers of `call_id` that its execution parked; they keep waiting for the answer.
+fn tell_parked(waiters: &Waiters, call_id: &str, execution: ExecutionRef) {
+    if let Some(waiter) = lock(waiters).get_mut(call_id) {
+        for tx in waiter.parked.drain(..) {
+            let _ = tx.send(execution.clone());
+        }
     }
 }
 
@@ -148,25 +173,32 @@ fn deliver(waiters: &Waiters, call_id: &str, reply: Reply) {
     }
 }
 
-/// Looks up the stored replies of every waiting call, for answers sent while deaf. One GET
-/// per call (pipelined), since on a cluster the replies of different functions live on
-/// different nodes; a lookup that fails (a node still failing over) is tried again for a
-/// few seconds, after which the caller's deadline still finds the stored reply.
+/// Looks up the stored replies (and parked markers) of every waiting call, for what was
+/// sent while deaf. One GET each (pipelined), since on a cluster the replies of different
+/// functions live on different nodes; a lookup that fails (a node still failing over) is
+/// tried again for a few seconds, after which the caller's deadline still finds the stored
+/// reply.
 async fn recheck(waiters: &Waiters, shared: &Shared) {
-    let mut waiting: Vec<(String, String)> =
-        lock(waiters).iter().map(|(id, w)| (id.clone(), w.reply_key.clone())).collect();
+    let mut waiting: Vec<(String, String, String)> =
+        lock(waiters).iter().map(|(id, w)| (id.clone(), w.reply_key.clone(), w.parked_key.clone())).collect();
     let mut delay = Duration::from_millis(50);
     for _ in 0..RECHECK_ROUNDS {
         let mut failed = Vec::new();
         for chunk in waiting.chunks(200) {
-            let lookups = chunk.iter().map(|(_, key)| async move {
-                redis::cmd("GET").arg(key).query_async::<Option<String>>(&mut shared.clone()).await
+            let lookups = chunk.iter().map(|(_, reply_key, parked_key)| async move {
+                redis::cmd("MGET")
+                    .arg(reply_key)
+                    .arg(parked_key)
+                    .query_async::<(Option<String>, Option<String>)>(&mut shared.clone())
+                    .await
             });
-            for (waiter, json) in chunk.iter().zip(futures_util::future::join_all(lookups).await) {
-                match json {
-                    Ok(json) => {
-                        if let Some(reply) = json.and_then(|j| serde_json::from_str(&j).ok()) {
+            for (waiter, found) in chunk.iter().zip(futures_util::future::join_all(lookups).await) {
+                match found {
+                    Ok((reply, parked)) => {
+                        if let Some(reply) = reply.and_then(|j| serde_json::from_str(&j).ok()) {
                             deliver(waiters, &waiter.0, reply);
+                        } else if let Some(parked) = parked.and_then(|j| serde_json::from_str(&j).ok()) {
+                            tell_parked(waiters, &waiter.0, parked);
                         }
                     }
                     Err(_) => failed.push(waiter.clone()),

@@ -1,5 +1,5 @@
 //! The blocking reader of one consumer: `XREADGROUP ... BLOCK` on a connection of its
-//! own, so it wakes the moment a call is added. Cancelling unblocks it with
+//! own, over the function's calls and its resumes, so it wakes the moment either is added. Cancelling unblocks it with
 //! `CLIENT UNBLOCK` and still collects what the read returns, so no call is swallowed.
 //! On a Redis Cluster the connection goes to the node that owns the stream's slot: the
 //! read follows the MOVED answer of any other node, so it moves when the slot moves (a
@@ -15,7 +15,7 @@ use redis::{Client, Value};
 use tokio_util::sync::CancellationToken;
 
 use super::connect::{self, Servers, Shared};
-use crate::backend::{Delivered, Reader};
+use crate::backend::{Reader, Reading};
 use crate::error::{EngineError, Result};
 use crate::keys::GROUP;
 
@@ -29,7 +29,8 @@ const MOST_REDIRECTS: usize = 5;
 pub struct RedisReader {
     servers: Servers,
     shared: Shared,
-    stream: String,
+    /// The function's calls stream and its resumes stream (one slot: one read).
+    streams: [String; 2],
     consumer: String,
     address: String,
     /// The node read from: the server, or the cluster node last known to own the slot.
@@ -41,9 +42,9 @@ pub struct RedisReader {
 }
 
 impl RedisReader {
-    pub fn new(servers: Servers, shared: Shared, stream: String, consumer: String, address: String) -> Self {
+    pub fn new(servers: Servers, shared: Shared, streams: [String; 2], consumer: String, address: String) -> Self {
         let node = servers.seeds()[0].clone();
-        Self { servers, shared, stream, consumer, address, node, next_seed: 1, connection: None }
+        Self { servers, shared, streams, consumer, address, node, next_seed: 1, connection: None }
     }
 
     async fn connection(&mut self) -> redis::RedisResult<(MultiplexedConnection, i64)> {
@@ -81,7 +82,8 @@ impl RedisReader {
             .arg("BLOCK")
             .arg(BLOCK.as_millis() as u64)
             .arg("STREAMS")
-            .arg(&self.stream)
+            .arg(&self.streams)
+            .arg(">")
             .arg(">");
         let read = command.query_async::<Option<StreamReadReply>>(&mut connection);
         tokio::pin!(read);
@@ -126,18 +128,18 @@ async fn unblock<C: ConnectionLike>(
 
 #[async_trait]
 impl Reader for RedisReader {
-    async fn read(&mut self, count: usize, cancel: &CancellationToken) -> Result<Vec<Delivered>> {
+    async fn read(&mut self, count: usize, cancel: &CancellationToken) -> Result<Reading> {
         let mut redirects = 0;
         loop {
             if cancel.is_cancelled() {
-                return Ok(Vec::new());
+                return Ok(Reading::default());
             }
             let result = match self.connection().await {
                 Ok((connection, client_id)) => self.read_on(connection, client_id, count, cancel).await,
                 Err(error) => Err(error),
             };
             let error = match result {
-                Ok(reply) => return Ok(entries(reply)),
+                Ok(reply) => return Ok(self.entries(reply)),
                 Err(error) => error,
             };
             // A broken connection is replaced on the next read.
@@ -151,7 +153,10 @@ impl Reader for RedisReader {
             }
             // NOGROUP means the stream was deleted under us: the caller re-registers.
             if error.code() == Some("NOGROUP") {
-                return Err(EngineError::Internal(format!("The calls stream {} lost its consumer group", self.stream)));
+                return Err(EngineError::Internal(format!(
+                    "The stream {} lost its consumer group",
+                    self.streams.join(" or ")
+                )));
             }
             if connect::is_connection_problem(&error) {
                 self.next_node();
@@ -161,12 +166,20 @@ impl Reader for RedisReader {
     }
 }
 
-fn entries(reply: Option<StreamReadReply>) -> Vec<Delivered> {
-    let Some(reply) = reply else { return Vec::new() };
-    reply
-        .keys
-        .into_iter()
-        .flat_map(|key| key.ids)
-        .map(|entry| super::replies::delivered(entry.id, entry.map.get("call"), 1))
-        .collect()
+impl RedisReader {
+    /// The calls and the resumes a read brought.
+    fn entries(&self, reply: Option<StreamReadReply>) -> Reading {
+        let mut reading = Reading::default();
+        for stream in reply.map(|reply| reply.keys).unwrap_or_default() {
+            let resumes = stream.key == self.streams[1];
+            for entry in stream.ids {
+                if resumes {
+                    reading.resumes.extend(super::replies::resume(entry.id, &entry.map));
+                } else {
+                    reading.calls.push(super::replies::delivered(entry.id, entry.map.get("call"), 1));
+                }
+            }
+        }
+        reading
+    }
 }

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::backend::{Delivered, GaveUp, Start, TakeBack};
 use crate::error::{EngineError, Result};
-use crate::protocol::{Call, FunctionDef, Reply};
+use crate::protocol::{Call, ExecutionRef, FunctionDef, ParkedCaller, Reply, Resume};
 
 /// What `send.lua` did with a call.
 #[derive(Debug)]
@@ -92,17 +92,57 @@ pub fn entry_ids(reply: Value) -> Result<Vec<String>> {
     strings("keep.lua", &reply)
 }
 
-/// The entries `beat.lua` took over: `{id, fields, deliveries}` each.
-pub fn claimed(reply: Value) -> Result<Vec<Delivered>> {
-    let claimed: Vec<(String, Value, u32)> =
+/// What `beat.lua` brings: calls and resumes taken over from consumers that stopped
+/// (`{id, fields, deliveries}` each), and the parked calls whose deadline passed.
+pub struct Beaten {
+    pub calls: Vec<Delivered>,
+    pub resumes: Vec<Resume>,
+    pub expired: Vec<String>,
+}
+
+pub fn beat(reply: Value) -> Result<Beaten> {
+    type Claimed = Vec<(String, Value, u32)>;
+    let (calls, resumes, expired): (Claimed, Claimed, Vec<String>) =
         FromRedisValue::from_redis_value(reply.clone()).map_err(|_| unexpected("beat.lua", &reply))?;
-    Ok(claimed
-        .into_iter()
-        .map(|(id, fields, attempt)| {
-            let fields: HashMap<String, Value> = FromRedisValue::from_redis_value(fields).unwrap_or_default();
-            delivered(id, fields.get("call"), attempt)
-        })
-        .collect())
+    let fields =
+        |fields: Value| -> HashMap<String, Value> { FromRedisValue::from_redis_value(fields).unwrap_or_default() };
+    Ok(Beaten {
+        calls: calls.into_iter().map(|(id, map, attempt)| delivered(id, fields(map).get("call"), attempt)).collect(),
+        resumes: resumes.into_iter().filter_map(|(id, map, _)| resume(id, &fields(map))).collect(),
+        expired,
+    })
+}
+
+/// A resume from its stream entry; None for an entry that is not one (it is dropped).
+pub fn resume(entry_id: String, fields: &HashMap<String, Value>) -> Option<Resume> {
+    let text = |name: &str| fields.get(name).and_then(|value| String::from_redis_value(value.clone()).ok());
+    let caller: ParkedCaller = serde_json::from_str(&text("caller")?).ok()?;
+    Some(Resume { entry_id, call_id: text("call")?, caller })
+}
+
+/// What `park_caller.lua` did: the stored answer when the call had one (nothing parked).
+pub fn park_caller(reply: Value) -> Result<Option<Reply>> {
+    let parts = strings("park_caller.lua", &reply)?;
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    match parts.as_slice() {
+        ["parked"] => Ok(None),
+        ["answered", json] => Ok(Some(json_of("park_caller.lua", &reply, json)?)),
+        _ => Err(unexpected("park_caller.lua", &reply)),
+    }
+}
+
+/// What `expire_parked.lua` did: the parked execution to stop, when the timeout became the
+/// call's answer (None also when it was unknown).
+pub fn expire_parked(reply: Value) -> Result<Option<Option<ExecutionRef>>> {
+    let parts = strings("expire_parked.lua", &reply)?;
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    match parts.as_slice() {
+        ["answered"] => Ok(None),
+        ["expired", json] => {
+            Ok(Some(serde_json::from_str::<ExecutionRef>(json).ok().filter(|e| !e.execution_id.is_empty())))
+        }
+        _ => Err(unexpected("expire_parked.lua", &reply)),
+    }
 }
 
 /// A delivery from a stream entry's `call` field (an entry that is not a call is delivered
@@ -219,6 +259,8 @@ mod tests {
         internal_naming(give_up(array(&["timeout", "maybe", ""])).unwrap_err(), "give_up.lua", "maybe");
         internal_naming(start(text("ran")).unwrap_err(), "start.lua", "ran");
         internal_naming(done("answer.lua", Value::Int(2)).unwrap_err(), "answer.lua", "2");
-        internal_naming(claimed(Value::Int(1)).unwrap_err(), "beat.lua", "1");
+        internal_naming(beat(Value::Int(1)).err().unwrap(), "beat.lua", "1");
+        internal_naming(park_caller(array(&["waiting"])).unwrap_err(), "park_caller.lua", "waiting");
+        internal_naming(expire_parked(array(&["gone"])).unwrap_err(), "expire_parked.lua", "gone");
     }
 }
