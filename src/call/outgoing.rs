@@ -411,6 +411,8 @@ async fn parked(
     }
 }
 
+/// When the wall-clock `deadline` (ms) has passed on this process's clock. A millisecond is
+/// added because `now_ms` truncates: the wait never ends before the caller's timeout.
 fn deadline_instant(deadline: u64) -> Instant {
-    Instant::now() + Duration::from_millis(deadline.saturating_sub(now_ms()))
+    Instant::now() + Duration::from_millis((deadline + 1).saturating_sub(now_ms()))
 }
